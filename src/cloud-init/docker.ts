@@ -1,0 +1,56 @@
+/**
+ * Docker on Oracle Linux 7.9, from Docker's CentOS 7 repository with the baseurl
+ * pinned (BRIEF §1: `$releasever` can read `7Server` on EL7 and break the URL).
+ * CI jobs that run `docker build/run/exec/cp` need a real daemon on the host.
+ */
+import { DOCKER } from "../versions";
+import type { CloudInitFragment } from "./fragment";
+
+export interface DockerSettings {
+  readonly logMaxSize: string;
+  readonly logMaxFiles: number;
+}
+
+export const DOCKER_PACKAGES = ["docker-ce", "docker-ce-cli", "containerd.io"] as const;
+
+/** `/etc/docker/daemon.json`: bounded logs, and containers that survive a daemon restart. */
+export function dockerDaemonConfig(s: DockerSettings): Record<string, unknown> {
+  return {
+    "log-driver": "json-file",
+    "log-opts": { "max-size": s.logMaxSize, "max-file": String(s.logMaxFiles) },
+    // Restarting or upgrading dockerd must not kill running CI builds.
+    "live-restore": true,
+  };
+}
+
+export function dockerFragment(s: DockerSettings): CloudInitFragment {
+  const repo = [
+    "[docker-ce-stable]",
+    "name=Docker CE Stable - $basearch",
+    `baseurl=${DOCKER.repoBaseUrl}`,
+    "enabled=1",
+    "gpgcheck=1",
+    `gpgkey=${DOCKER.repoGpgKey}`,
+    "",
+  ].join("\n");
+  const dockerVersion = `${DOCKER.version}-${DOCKER.packageRelease}`;
+  return {
+    // container-selinux, which docker-ce requires, ships in ol7_addons.
+    bootcmd: ["yum-config-manager --enable ol7_addons >/dev/null 2>&1 || true"],
+    writeFiles: [
+      { path: "/etc/yum.repos.d/docker-ce.repo", content: repo, permissions: "0644" },
+      { path: "/etc/docker/daemon.json", content: `${JSON.stringify(dockerDaemonConfig(s), null, 2)}\n`, permissions: "0644" },
+    ],
+    packages: [
+      "yum-plugin-versionlock",
+      ["docker-ce", dockerVersion],
+      ["docker-ce-cli", dockerVersion],
+      ["containerd.io", DOCKER.containerdPackage],
+    ],
+    runcmd: [
+      // A later `yum update` by an operator must not move the pinned engine.
+      `yum versionlock add ${DOCKER_PACKAGES.join(" ")}`,
+      "systemctl enable --now docker",
+    ],
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * cloud-config is assembled from fragments, one per concern (Docker, storage
+ * prerequisites, firewall, and later the Kubernetes bootstrap), merged in order.
+ * Everything here is pure: config in, YAML text out.
+ */
+import { stringify } from "yaml";
+
+export interface WriteFile {
+  readonly path: string;
+  readonly content: string;
+  /** Octal string, e.g. "0644". */
+  readonly permissions: string;
+  readonly owner?: string;
+}
+
+/** A package, optionally pinned: cloud-init installs `[name, version]` as `name-version`. */
+export type Package = string | readonly [name: string, version: string];
+
+export interface CloudInitFragment {
+  /** Runs early on every boot, before packages are installed. */
+  readonly bootcmd?: readonly string[];
+  readonly writeFiles?: readonly WriteFile[];
+  readonly packages?: readonly Package[];
+  /** Runs once, on first boot, after packages are installed. */
+  readonly runcmd?: readonly string[];
+  readonly users?: readonly Record<string, unknown>[];
+}
+
+/** Merges fragments in order and renders `#cloud-config` YAML. */
+export function renderCloudConfig(fragments: readonly CloudInitFragment[]): string {
+  const all = <K extends keyof CloudInitFragment>(k: K) => fragments.flatMap((f) => (f[k] ?? []) as NonNullable<CloudInitFragment[K]>[number][]);
+  const doc: Record<string, unknown> = {
+    // A full `yum update` at boot would float every package we pinned.
+    package_update: false,
+    package_upgrade: false,
+  };
+  const bootcmd = all("bootcmd");
+  const users = all("users");
+  const writeFiles = all("writeFiles");
+  const packages = all("packages");
+  const runcmd = all("runcmd");
+  if (bootcmd.length) doc.bootcmd = bootcmd;
+  // "default" keeps the image's own user (opc), which receives the SSH key.
+  if (users.length) doc.users = ["default", ...users];
+  if (writeFiles.length) doc.write_files = writeFiles.map((f) => ({ path: f.path, content: f.content, permissions: f.permissions, ...(f.owner ? { owner: f.owner } : {}) }));
+  if (packages.length) doc.packages = packages.map((p) => (typeof p === "string" ? p : [...p]));
+  if (runcmd.length) doc.runcmd = runcmd;
+  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,33 @@
+/**
+ * What each VM role gets at first boot. The Kubernetes bootstrap arrives as extra
+ * fragments for the cluster roles (see src/cluster/), so this file stays about
+ * the host: Docker, storage prerequisites, firewall.
+ */
+import { dockerFragment, DockerSettings } from "./docker";
+import { clusterNodeFirewallFragment, standaloneFirewallFragment } from "./firewall";
+import { CloudInitFragment, renderCloudConfig } from "./fragment";
+import { longhornPrerequisitesFragment } from "./storage";
+
+/** VM roles, as named in resource names, tags and plan artifacts. */
+export const NODE_ROLES = ["server", "agent", "ci-agent"] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
+/** The config key (`ci-infra:nodes.<key>`) of each role. */
+export const ROLE_CONFIG_KEY = { server: "server", agent: "agent", "ci-agent": "ciAgent" } as const satisfies Record<NodeRole, string>;
+
+/** Roles that are Kubernetes nodes, and so load-balancer backends and Longhorn hosts. */
+export function isClusterRole(role: NodeRole): boolean {
+  return role !== "ci-agent";
+}
+
+export function hostFragments(role: NodeRole, docker: DockerSettings): CloudInitFragment[] {
+  const fragments = [dockerFragment(docker)];
+  if (isClusterRole(role)) fragments.push(longhornPrerequisitesFragment(), clusterNodeFirewallFragment());
+  else fragments.push(standaloneFirewallFragment());
+  return fragments;
+}
+
+/** The whole cloud-config of one VM: host setup, then whatever the role adds. */
+export function renderNodeCloudInit(role: NodeRole, docker: DockerSettings, extra: readonly CloudInitFragment[] = []): string {
+  return renderCloudConfig([...hostFragments(role, docker), ...extra]);
+}

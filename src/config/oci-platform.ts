@@ -1,0 +1,202 @@
+/**
+ * Config of the `oci-platform` program: the OCI network, VMs and load balancer,
+ * the cluster on them and the apps on the cluster. Every key is documented in
+ * `docs/config.md`; defaults here are the single home of the platform's ports.
+ */
+import { z } from "zod";
+import { cidrContains, cidrOverlaps, parseCidr } from "./cidr";
+import { adminCidr, cidr, dnsName, intIn, nodePort, ocid, sshPublicKey } from "./rules";
+import { BOOT_VOLUME_MAX_GBS, BOOT_VOLUME_MIN_GBS, SHAPES } from "../oci/shapes";
+import { ORACLE_LINUX } from "../versions";
+
+/** The ingress controllers the platform can run (BRIEF §1: ingress-nginx is retired). */
+export const INGRESS_CONTROLLERS = ["traefik", "ingress-nginx"] as const;
+export type IngressControllerKind = (typeof INGRESS_CONTROLLERS)[number];
+
+/**
+ * Where each controller answers health checks. Traefik serves `/ping` on its
+ * `traefik` entrypoint; ingress-nginx serves `/healthz` on 10254. Both are then
+ * published on the health NodePort.
+ */
+export const CONTROLLER_HEALTH_PATH: Readonly<Record<IngressControllerKind, string>> = {
+  traefik: "/ping",
+  "ingress-nginx": "/healthz",
+};
+
+const nodeGroup = (defaults: { count: number; ocpus: number; memoryGbs: number }, maxCount: number) =>
+  z
+    .strictObject({
+      /** How many VMs of this role. */
+      count: intIn(0, maxCount).default(defaults.count),
+      /** OCI compute shape; see src/oci/shapes.ts for the known ones. */
+      shape: z
+        .string({ error: "must be a shape name" })
+        .refine((s) => s in SHAPES, { error: `must be one of ${Object.keys(SHAPES).join(", ")}` })
+        .default("VM.Standard.E4.Flex"),
+      /** OCPUs (flexible shapes only). */
+      ocpus: intIn(1, 128).optional(),
+      /** Memory in GB (flexible shapes only). */
+      memoryGbs: intIn(1, 1024).optional(),
+      /** Boot volume size, GB: at least OCI's minimum and the image's own size. */
+      bootVolumeGbs: intIn(BOOT_VOLUME_MIN_GBS, BOOT_VOLUME_MAX_GBS).default(100),
+    })
+    .prefault({})
+    .superRefine((g, ctx) => {
+      const shape = SHAPES[g.shape];
+      if (!shape) return;
+      if (shape.kind === "fixed") {
+        for (const k of ["ocpus", "memoryGbs"] as const) {
+          if (g[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], params: { value: g[k] }, message: `must not be set: ${g.shape} is a fixed shape (${shape.ocpus} OCPU, ${shape.memoryGbs} GB)` });
+        }
+        return;
+      }
+      const ocpus = g.ocpus ?? defaults.ocpus;
+      const memoryGbs = g.memoryGbs ?? defaults.memoryGbs;
+      if (ocpus > shape.maxOcpus) {
+        ctx.addIssue({ code: "custom", path: ["ocpus"], params: { value: ocpus }, message: `must be at most ${shape.maxOcpus} for ${g.shape}` });
+      }
+      const perOcpu = memoryGbs / ocpus;
+      if (perOcpu < shape.minGbPerOcpu || perOcpu > shape.maxGbPerOcpu || memoryGbs > shape.maxMemoryGbs) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["memoryGbs"],
+          params: { value: memoryGbs },
+          message: `must be ${shape.minGbPerOcpu}-${shape.maxGbPerOcpu} GB per OCPU and at most ${shape.maxMemoryGbs} GB for ${g.shape} with ${ocpus} OCPUs`,
+        });
+      }
+    })
+    .transform((g) => {
+      // Resolved sizes: the shape's own for fixed shapes, the role default otherwise.
+      const shape = SHAPES[g.shape];
+      const fixed = shape.kind === "fixed";
+      return {
+        ...g,
+        ocpus: fixed ? shape.ocpus : (g.ocpus ?? defaults.ocpus),
+        memoryGbs: fixed ? shape.memoryGbs : (g.memoryGbs ?? defaults.memoryGbs),
+        flex: !fixed,
+      };
+    });
+
+export const ociPlatformSchema = z
+  .strictObject({
+    program: z.literal("oci-platform"),
+    oci: z.strictObject({
+      /** Compartment every resource is created in. */
+      compartmentId: ocid("compartment", "tenancy"),
+    }),
+    /** Base domain: apps live at rancher.<domain>, ci.<domain>, grafana.<domain>, bot.<domain>. */
+    domain: dnsName(),
+    network: z
+      .strictObject({
+        vcnCidr: cidr().default("10.0.0.0/16"),
+        /** Public subnet of the load balancer. */
+        lbSubnetCidr: cidr().default("10.0.0.0/24"),
+        /** Private subnet of every VM; egress through a NAT gateway. */
+        nodeSubnetCidr: cidr().default("10.0.1.0/24"),
+        /** Who may reach SSH (through the OCI Bastion) and the Kubernetes API. Never the internet. */
+        adminCidrs: z.array(adminCidr(), { error: "must be a list of CIDRs" }).min(1, { error: "must list at least one CIDR" }),
+        /** Who may reach 80/443 on the load balancer. */
+        clientCidrs: z.array(cidr(), { error: "must be a list of CIDRs" }).min(1, { error: "must list at least one CIDR" }).default(["0.0.0.0/0"]),
+      })
+      .superRefine((n, ctx) => {
+        const vcn = parseCidr(n.vcnCidr);
+        const lb = parseCidr(n.lbSubnetCidr);
+        const nodes = parseCidr(n.nodeSubnetCidr);
+        if (!vcn || !lb || !nodes) return; // already reported by the field rules
+        for (const [key, sub] of [["lbSubnetCidr", lb], ["nodeSubnetCidr", nodes]] as const) {
+          if (!cidrContains(vcn, sub)) ctx.addIssue({ code: "custom", path: [key], params: { value: key === "lbSubnetCidr" ? n.lbSubnetCidr : n.nodeSubnetCidr }, message: `must lie inside vcnCidr ${n.vcnCidr}` });
+        }
+        if (cidrOverlaps(lb, nodes)) {
+          ctx.addIssue({ code: "custom", path: ["nodeSubnetCidr"], params: { value: n.nodeSubnetCidr }, message: `must not overlap lbSubnetCidr ${n.lbSubnetCidr}` });
+        }
+      }),
+    image: z
+      .strictObject({
+        operatingSystem: z.literal(ORACLE_LINUX.operatingSystem, { error: `must be "${ORACLE_LINUX.operatingSystem}"` }).default(ORACLE_LINUX.operatingSystem),
+        /** Only 7.9 runs Docker natively (BRIEF §1); cloud-init targets it. */
+        version: z.literal(ORACLE_LINUX.version, { error: `must be "${ORACLE_LINUX.version}": the Oracle Linux release whose Docker setup this platform installs` }).default(ORACLE_LINUX.version),
+        /** Explicit image OCID; otherwise the newest matching platform image is looked up. */
+        id: ocid("image").optional(),
+      })
+      .prefault({}),
+    nodes: z.strictObject({
+      /** Public key installed for the `opc` user on every VM (reach it through the bastion). */
+      sshPublicKey: sshPublicKey(),
+      /** Kubernetes control plane; an odd count so embedded etcd keeps quorum. */
+      server: nodeGroup({ count: 1, ocpus: 2, memoryGbs: 16 }, 7).superRefine((g, ctx) => {
+        if (g.count % 2 === 0) {
+          ctx.addIssue({ code: "custom", path: ["count"], params: { value: g.count }, message: "must be odd (1, 3, 5 or 7): embedded etcd needs a majority to survive a lost server" });
+        }
+      }),
+      /** Kubernetes workers. */
+      agent: nodeGroup({ count: 0, ocpus: 2, memoryGbs: 16 }, 100),
+      /** Jenkins executors with a host Docker daemon. */
+      ciAgent: nodeGroup({ count: 1, ocpus: 2, memoryGbs: 16 }, 500),
+    }),
+    docker: z
+      .strictObject({
+        /** json-file log rotation: size of one file, e.g. 50m. */
+        logMaxSize: z.string().regex(/^[1-9]\d*[kmg]$/, { error: "must be a size such as 50m, 1g or 500k" }).default("50m"),
+        logMaxFiles: intIn(1, 50).default(5),
+      })
+      .prefault({}),
+    ingress: z
+      .strictObject({
+        controller: z.enum(INGRESS_CONTROLLERS, { error: `must be one of ${INGRESS_CONTROLLERS.join(", ")}` }).default("traefik"),
+        httpNodePort: nodePort().default(30080),
+        httpsNodePort: nodePort().default(30443),
+        healthNodePort: nodePort().default(30254),
+        /** Health-check path; defaults to the chosen controller's (see CONTROLLER_HEALTH_PATH). */
+        healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { error: "must be an absolute URL path such as /ping" }).optional(),
+      })
+      .prefault({})
+      .superRefine((i, ctx) => {
+        const seen = new Map<number, string>();
+        for (const key of ["httpNodePort", "httpsNodePort", "healthNodePort"] as const) {
+          const other = seen.get(i[key]);
+          if (other) ctx.addIssue({ code: "custom", path: [key], params: { value: i[key] }, message: `must differ from ${other} (both are ${i[key]})` });
+          seen.set(i[key], key);
+        }
+      })
+      .transform((i) => ({ ...i, healthPath: i.healthPath ?? CONTROLLER_HEALTH_PATH[i.controller] })),
+    loadBalancer: z
+      .strictObject({
+        /** Flexible LB bandwidth, Mbps; 10 is the Always Free amount. */
+        minBandwidthMbps: intIn(10, 8000).default(10),
+        maxBandwidthMbps: intIn(10, 8000).default(10),
+        healthCheck: z
+          .strictObject({
+            intervalMs: intIn(1000, 1800000).default(5000),
+            timeoutMs: intIn(1, 600000).default(3000),
+            retries: intIn(1, 10).default(3),
+          })
+          .prefault({})
+          .superRefine((h, ctx) => {
+            if (h.timeoutMs >= h.intervalMs) {
+              ctx.addIssue({ code: "custom", path: ["timeoutMs"], params: { value: h.timeoutMs }, message: `must be shorter than intervalMs ${h.intervalMs}` });
+            }
+            const detect = h.retries * h.intervalMs + h.timeoutMs;
+            if (detect > MAX_DETECTION_MS) {
+              ctx.addIssue({
+                code: "custom",
+                path: ["retries"],
+                params: { value: h.retries },
+                message: `with intervalMs ${h.intervalMs} and timeoutMs ${h.timeoutMs} takes ${detect} ms to drop a dead node; keep retries*intervalMs+timeoutMs <= ${MAX_DETECTION_MS}`,
+              });
+            }
+          }),
+      })
+      .prefault({})
+      .superRefine((l, ctx) => {
+        if (l.minBandwidthMbps > l.maxBandwidthMbps) {
+          ctx.addIssue({ code: "custom", path: ["maxBandwidthMbps"], params: { value: l.maxBandwidthMbps }, message: `must be at least minBandwidthMbps ${l.minBandwidthMbps}` });
+        }
+      }),
+  });
+
+/** A dead node must leave load-balancer rotation within this time. */
+export const MAX_DETECTION_MS = 30000;
+
+export type OciPlatformInput = z.input<typeof ociPlatformSchema>;
+export type OciPlatformSettings = z.output<typeof ociPlatformSchema>;
+export type NodeGroupSettings = OciPlatformSettings["nodes"]["server"];

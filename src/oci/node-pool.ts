@@ -1,0 +1,66 @@
+/**
+ * The VMs of one role (`server`, `agent` or `ci-agent`), on Oracle Linux with
+ * Docker, spread over availability and fault domains, reachable by SSH only
+ * through the OCI Bastion.
+ */
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import { CiComponent, ownerTags } from "../components/naming";
+import type { NodeRole } from "../cloud-init/roles";
+import type { ChosenImage } from "./image";
+import { placement } from "./placement";
+
+export interface NodePoolArgs {
+  readonly stack: string;
+  readonly compartmentId: string;
+  readonly role: NodeRole;
+  readonly count: number;
+  readonly shape: string;
+  /** Set for flexible shapes only. */
+  readonly shapeConfig?: { readonly ocpus: number; readonly memoryGbs: number };
+  readonly bootVolumeGbs: number;
+  readonly image: ChosenImage;
+  readonly availabilityDomains: readonly string[];
+  readonly subnetId: pulumi.Input<string>;
+  readonly nsgIds: pulumi.Input<string>[];
+  readonly sshPublicKey: string;
+  /** cloud-config of the VM at `index`; a secret when it carries bootstrap credentials. */
+  readonly userData: (index: number) => pulumi.Input<string>;
+}
+
+export class NodePool extends CiComponent {
+  readonly instances: oci.core.Instance[];
+  readonly privateIps: pulumi.Output<string>[];
+
+  constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ci-infra:oci:NodePool", name, opts);
+    this.instances = Array.from({ length: args.count }, (_, i) => {
+      const where = placement(i, args.availabilityDomains);
+      const hostname = `${args.role}-${i}`;
+      return new oci.core.Instance(this.childName(String(i)), {
+        compartmentId: args.compartmentId,
+        displayName: this.childName(String(i)),
+        availabilityDomain: where.availabilityDomain,
+        faultDomain: where.faultDomain,
+        shape: args.shape,
+        shapeConfig: args.shapeConfig ? { ocpus: args.shapeConfig.ocpus, memoryInGbs: args.shapeConfig.memoryGbs } : undefined,
+        sourceDetails: { sourceType: "image", sourceId: args.image.id, bootVolumeSizeInGbs: String(args.bootVolumeGbs) },
+        createVnicDetails: {
+          subnetId: args.subnetId,
+          assignPublicIp: "false",
+          nsgIds: args.nsgIds,
+          hostnameLabel: hostname,
+        },
+        metadata: {
+          ssh_authorized_keys: args.sshPublicKey,
+          user_data: pulumi.output(args.userData(i)).apply((text) => Buffer.from(text, "utf8").toString("base64")),
+        },
+        // Managed SSH sessions through the OCI Bastion need the agent's Bastion plugin.
+        agentConfig: { pluginsConfigs: [{ name: "Bastion", desiredState: "ENABLED" }] },
+        freeformTags: ownerTags(args.stack, name, { role: args.role }),
+      }, this.childOpts());
+    });
+    this.privateIps = this.instances.map((vm) => vm.privateIp);
+    this.registerOutputs({ privateIps: this.privateIps });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>]`
+ *
+ * Evaluates the real program with mocked providers: no Pulumi CLI, no cloud
+ * account. Exit 0 on success, 2 on invalid config, 1 on anything else.
+ */
+import { ConfigError } from "../config/errors";
+import { writeArtifacts, writeJson } from "./output-files";
+import { DEFAULT_STACK, planStack, PlanInputError } from "./run";
+import { renderSummary } from "./summary";
+import { planWarnings } from "./warnings";
+
+export const USAGE = "usage: npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>]";
+
+export interface CliArgs {
+  stack: string;
+  configFile?: string;
+  json?: string;
+  out?: string;
+}
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { stack: DEFAULT_STACK };
+  let stackSeen = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw new PlanInputError(`${a} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (a === "--config-file") args.configFile = value();
+    else if (a === "--json") args.json = value();
+    else if (a === "--out") args.out = value();
+    else if (a === "--help" || a === "-h") throw new PlanInputError(USAGE);
+    else if (a.startsWith("-")) throw new PlanInputError(`unknown option ${a}\n${USAGE}`);
+    else if (!stackSeen) {
+      args.stack = a;
+      stackSeen = true;
+    } else throw new PlanInputError(`unexpected argument ${a}\n${USAGE}`);
+  }
+  return args;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const progress = (msg: string) => process.stderr.write(`… ${msg}\n`);
+  try {
+    const args = parseArgs(argv);
+    progress(`planning ${args.configFile ?? `stack ${args.stack}`} with mocked providers`);
+    const plan = await planStack({ stack: args.stack, configFile: args.configFile });
+    console.log(renderSummary(plan, planWarnings(plan)));
+    if (args.json) {
+      writeJson(args.json, plan);
+      progress(`wrote ${args.json}`);
+    }
+    if (args.out) {
+      const files = writeArtifacts(args.out, plan.artifacts);
+      progress(`wrote ${files.length} artifacts under ${args.out}`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.problems.join("\n"));
+      return 2;
+    }
+    if (err instanceof PlanInputError) {
+      console.error(err.message);
+      return 1;
+    }
+    console.error(`plan failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.CI_INFRA_DEBUG) console.error(err);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

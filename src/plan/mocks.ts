@@ -1,0 +1,89 @@
+/**
+ * The mocked providers of the offline plan and the tests. Invokes answer from
+ * realistic fixtures; any invoke without a fixture throws, so nothing passes by
+ * accident (as pulumi-awsx's tests do). Computed outputs are derived from inputs
+ * the way the cloud would (a VM's private IP comes from its subnet's range).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { parseCidr } from "../config/cidr";
+import { AVAILABILITY_DOMAINS, CUSTOM_IMAGE, OL79_ARM_IMAGES, OL79_X86_IMAGES } from "./fixtures";
+import { SHAPES } from "../oci/shapes";
+
+type Inputs = Record<string, unknown>;
+type InvokeHandler = (inputs: Inputs) => Inputs;
+
+export interface RecordedInvoke {
+  readonly token: string;
+  readonly inputs: Inputs;
+}
+
+function ipv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+}
+
+const INVOKES: Record<string, InvokeHandler> = {
+  "oci:Identity/getAvailabilityDomains:getAvailabilityDomains": (a) => ({
+    compartmentId: a.compartmentId,
+    id: "ads",
+    availabilityDomains: AVAILABILITY_DOMAINS.map((name, i) => ({ name, id: `ocid1.availabilitydomain.oc1..ad${i + 1}`, compartmentId: a.compartmentId })),
+  }),
+  "oci:Core/getImages:getImages": (a) => {
+    const arch = SHAPES[String(a.shape)]?.arch ?? "x86_64";
+    const all = arch === "aarch64" ? OL79_ARM_IMAGES : OL79_X86_IMAGES;
+    const filters = (a.filters as { name: string; values: string[]; regex?: boolean }[] | undefined) ?? [];
+    const images = all.filter(
+      (img) =>
+        img.operatingSystem === a.operatingSystem &&
+        img.operatingSystemVersion === a.operatingSystemVersion &&
+        filters.every((f) => f.name !== "display_name" || f.values.some((v) => (f.regex ? new RegExp(v).test(img.displayName) : v === img.displayName))),
+    );
+    return { ...a, id: "images", images };
+  },
+  "oci:Core/getImage:getImage": (a) => {
+    if (a.imageId !== CUSTOM_IMAGE.id) throw new Error(`image ${String(a.imageId)} not found (404)`);
+    return { ...CUSTOM_IMAGE, imageId: a.imageId };
+  },
+};
+
+export class PlanMocks implements pulumi.runtime.Mocks {
+  readonly invokes: RecordedInvoke[] = [];
+  private readonly byId = new Map<string, Inputs>();
+  private readonly ipsUsed = new Map<string, number>();
+  private lbCount = 0;
+
+  call(args: pulumi.runtime.MockCallArgs): Inputs {
+    const handler = INVOKES[args.token];
+    if (!handler) throw new Error(`Mock not implemented: ${args.token}`);
+    this.invokes.push({ token: args.token, inputs: args.inputs });
+    return handler(args.inputs);
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Inputs } {
+    const id = `${args.name}-id`;
+    const state: Inputs = { ...args.inputs, ...this.computed(args.type, args.inputs) };
+    this.byId.set(id, state);
+    return { id, state };
+  }
+
+  private computed(type: string, inputs: Inputs): Inputs {
+    switch (type) {
+      case "oci:Core/vcn:Vcn":
+        return { defaultSecurityListId: `${String(inputs.displayName)}-default-sl-id`, defaultRouteTableId: `${String(inputs.displayName)}-default-rt-id` };
+      case "oci:Core/instance:Instance":
+        return { privateIp: this.nextIp(String((inputs.createVnicDetails as Inputs | undefined)?.subnetId)), state: "RUNNING" };
+      case "oci:LoadBalancer/loadBalancer:LoadBalancer":
+        // 203.0.113.0/24 is TEST-NET-3: an address that can never be someone's real one.
+        return { ipAddressDetails: [{ ipAddress: `203.0.113.${10 + this.lbCount++}`, isPublic: true }] };
+      default:
+        return {};
+    }
+  }
+
+  private nextIp(subnetId: string): string {
+    const cidr = parseCidr(String(this.byId.get(subnetId)?.cidrBlock ?? "10.255.0.0/16"))!;
+    // OCI reserves the first two addresses of a subnet for itself.
+    const n = (this.ipsUsed.get(subnetId) ?? 1) + 1;
+    this.ipsUsed.set(subnetId, n);
+    return ipv4(cidr.base + n);
+  }
+}

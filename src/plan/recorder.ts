@@ -1,0 +1,77 @@
+/**
+ * Records every resource registration the program makes under mocks, with what
+ * `pulumi.runtime.Mocks` alone does not see: parent, dependencies and protect.
+ * The SDK's mock monitor is wrapped, not replaced, so the program runs exactly as
+ * it does in the tests.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { redact } from "./secrets";
+
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent?: string;
+  readonly dependsOn: string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  /** Inputs as sent to the engine, every secret replaced by "[secret]". */
+  readonly inputs: Record<string, unknown>;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface MockMonitorLike {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
+  registerResourceOutputs(req: OutputsRequest, cb: unknown): void;
+}
+
+export interface Recording {
+  readonly resources: PlannedResource[];
+  /** Redacted outputs registered by each resource, by URN (the stack's are the stack outputs). */
+  readonly outputs: Map<string, Record<string, unknown>>;
+}
+
+/** Must be called right after `pulumi.runtime.setMocks`. */
+export function recordRegistrations(): Recording {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  const recording: Recording = { resources: [], outputs: new Map() };
+  const register = monitor.registerResource.bind(monitor);
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const parent = req.getParent();
+    recording.resources.push({
+      urn: monitor.newUrn(parent, req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: parent || undefined,
+      dependsOn: [...req.getDependenciesList()].sort(),
+      protect: req.getProtect() ?? false,
+      retainOnDelete: req.getRetainondelete() ?? false,
+      inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    });
+    return register(req, cb);
+  };
+  monitor.registerResourceOutputs = (req, cb) => {
+    recording.outputs.set(req.getUrn(), redact(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+    return registerOutputs(req, cb);
+  };
+  return recording;
+}

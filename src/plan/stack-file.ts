@@ -1,0 +1,55 @@
+/**
+ * Reads a stack file (`stacks/Pulumi.<stack>.yaml`) the way the Pulumi CLI hands
+ * config to a program: full key → string, JSON for structured values. Encrypted
+ * values cannot be decrypted offline; they become a placeholder, still marked secret.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import type { RawConfig } from "../config";
+import { SECRET_PLACEHOLDER } from "../config/errors";
+
+export interface StackFile extends RawConfig {
+  readonly path: string;
+  /** ESC environments the stack imports (`environment:`), listed for the summary. */
+  readonly environments: readonly string[];
+}
+
+function isSecure(v: unknown): boolean {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v;
+}
+
+/** Replaces `{secure: ...}` leaves with the placeholder; reports whether it found any. */
+function stripSecure(v: unknown): { value: unknown; secret: boolean } {
+  if (isSecure(v)) return { value: SECRET_PLACEHOLDER, secret: true };
+  if (Array.isArray(v)) {
+    const items = v.map(stripSecure);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (v !== null && typeof v === "object") {
+    let secret = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const r = stripSecure(x);
+      out[k] = r.value;
+      secret ||= r.secret;
+    }
+    return { value: out, secret };
+  }
+  return { value: v, secret: false };
+}
+
+export function readStackFile(path: string, projectName: string): StackFile {
+  const doc = (parse(readFileSync(path, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [rawKey, rawValue] of Object.entries(doc.config ?? {})) {
+    // `pulumi config set foo` in project `ci-infra` is stored as `ci-infra:foo`.
+    const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
+    const { value, secret } = stripSecure(rawValue);
+    values[key] = typeof value === "string" ? value : JSON.stringify(value);
+    if (secret) secretKeys.add(key);
+  }
+  const env = doc.environment;
+  const environments = Array.isArray(env) ? env.map(String) : env && typeof env === "object" ? ((env as { imports?: unknown[] }).imports ?? []).map(String) : [];
+  return { path, values, secretKeys, environments };
+}

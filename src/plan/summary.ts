@@ -1,0 +1,37 @@
+/** The human-readable plan: what would be created, grouped by component. */
+import type { PlanResult } from "./run";
+
+function componentOf(r: PlanResult["resources"][number], byUrn: Map<string, PlanResult["resources"][number]>): string {
+  // The nearest ancestor that is a component (custom === false), else the stack.
+  let p = r.parent ? byUrn.get(r.parent) : undefined;
+  while (p && p.custom) p = p.parent ? byUrn.get(p.parent) : undefined;
+  return p ? `${p.name} (${p.type})` : "(stack)";
+}
+
+export function renderSummary(plan: PlanResult, warnings: readonly string[]): string {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const custom = plan.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+  const groups = new Map<string, Map<string, number>>();
+  for (const r of custom) {
+    const comp = componentOf(r, byUrn);
+    const types = groups.get(comp) ?? new Map<string, number>();
+    types.set(r.type, (types.get(r.type) ?? 0) + 1);
+    groups.set(comp, types);
+  }
+  const lines: string[] = [];
+  lines.push(`stack ${plan.stack} · program ${plan.program} · ${custom.length} resources in ${groups.size} components`);
+  if (plan.environments.length) lines.push(`ESC environments: ${plan.environments.join(", ")}`);
+  lines.push("");
+  for (const [comp, types] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const total = [...types.values()].reduce((a, b) => a + b, 0);
+    lines.push(`${comp}: ${total}`);
+    for (const [type, n] of [...types].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${String(n).padStart(4)}  ${type}`);
+  }
+  lines.push("", "outputs:");
+  for (const [k, v] of Object.entries(plan.outputs).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+  const artifacts = Object.keys(plan.artifacts).sort();
+  if (artifacts.length) lines.push("", `artifacts (--out): ${artifacts.join(", ")}`);
+  lines.push("", warnings.length ? "warnings:" : "warnings: none");
+  for (const w of warnings) lines.push(`  - ${w}`);
+  return lines.join("\n");
+}

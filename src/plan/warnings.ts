@@ -1,0 +1,14 @@
+/** Advisory findings about a valid plan: things that work but deserve a look. */
+import type { PlanResult } from "./run";
+
+export function planWarnings(plan: PlanResult): string[] {
+  const w: string[] = [];
+  if (plan.config.program === "oci-platform") {
+    const s = plan.config.settings;
+    if (s.nodes.server.count === 1) w.push("one Kubernetes server: the control plane has no redundancy (fine for staging, not for prod)");
+    if (s.ingress.controller === "ingress-nginx") w.push("ingress.controller ingress-nginx is retired upstream (final release 4.15.1 / v1.15.1, March 2026): plan a move to traefik");
+    const clusterNodes = s.nodes.server.count + s.nodes.agent.count;
+    if (clusterNodes < 2) w.push(`${clusterNodes} load-balancer backend: losing that node takes the ingress down`);
+  }
+  return w;
+}

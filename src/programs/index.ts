@@ -1,0 +1,13 @@
+/**
+ * Stack config → the program it names. The one place a program is chosen.
+ */
+import type { StackConfig } from "../config";
+import { ociPlatform } from "./oci-platform";
+import type { ProgramResult } from "./types";
+
+export function runProgram(cfg: StackConfig): Promise<ProgramResult> {
+  switch (cfg.program) {
+    case "oci-platform":
+      return ociPlatform(cfg.stack, cfg.settings);
+  }
+}

@@ -1,0 +1,56 @@
+/** Shared test fixtures: the shipped stack files, edited per test. */
+import { parseStackConfig, RawConfig, StackConfig } from "../src/config";
+import { planStack, PlanResult, stackFilePath, PROJECT } from "../src/plan/run";
+import { readStackFile } from "../src/plan/stack-file";
+import type { PlannedResource } from "../src/plan/recorder";
+
+export type Edit = (values: Record<string, string>) => void;
+
+/** Sets `path` (e.g. "ingress.httpNodePort") inside the structured key `ci-infra:<top>`. */
+export function set(path: string, value: unknown): Edit {
+  return (values) => {
+    const [top, ...rest] = path.split(".");
+    const key = `ci-infra:${top}`;
+    if (rest.length === 0) {
+      values[key] = typeof value === "string" ? value : JSON.stringify(value);
+      return;
+    }
+    const obj = values[key] ? JSON.parse(values[key]) : {};
+    let cur = obj;
+    for (const p of rest.slice(0, -1)) cur = cur[p] ??= {};
+    if (value === undefined) delete cur[rest[rest.length - 1]];
+    else cur[rest[rest.length - 1]] = value;
+    values[key] = JSON.stringify(obj);
+  };
+}
+
+export function rawConfig(stack = "oci-staging", ...edits: Edit[]): RawConfig {
+  const file = readStackFile(stackFilePath(stack), PROJECT);
+  const values = { ...file.values };
+  for (const e of edits) e(values);
+  return { values, secretKeys: new Set(file.secretKeys) };
+}
+
+export function parse(stack = "oci-staging", ...edits: Edit[]): StackConfig {
+  return parseStackConfig(rawConfig(stack, ...edits), stack);
+}
+
+/** The problems a ConfigError carries, or [] when the config is valid. */
+export function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+    return [];
+  } catch (e) {
+    const p = (e as { problems?: string[] }).problems;
+    if (!p) throw e;
+    return p;
+  }
+}
+
+export function plan(stack = "oci-staging", ...edits: Edit[]): Promise<PlanResult> {
+  return planStack({ stack, edit: (v) => edits.forEach((e) => e(v)) });
+}
+
+export function ofType(p: PlanResult, type: string): PlannedResource[] {
+  return p.resources.filter((r) => r.type === type);
+}
