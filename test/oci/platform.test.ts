@@ -75,7 +75,7 @@ describe("load balancer", () => {
 });
 
 describe("network security", () => {
-  const rules = () => ofType(prod, RULE).map((r) => ({ ...r.inputs, port: portOf(r), nsg: String(r.inputs.networkSecurityGroupId) }));
+  const rules = () => ofType(prod, RULE).map((r) => ({ ...r.inputs, port: portOf(r), nsg: String(r.inputs.networkSecurityGroupId) }) as Record<string, unknown>);
 
   it("opens only 80/443 on the load balancer to the internet", () => {
     const open = rules().filter((r) => r.direction === "INGRESS" && r.source === "0.0.0.0/0");
