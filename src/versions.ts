@@ -22,3 +22,38 @@ export const DOCKER = {
 
 /** The Oracle Linux release the platform's cloud-init targets (Docker-native, see BRIEF §1). */
 export const ORACLE_LINUX = { operatingSystem: "Oracle Linux", version: "7.9" } as const;
+
+/**
+ * The Kubernetes distribution on the cluster VMs. k3s keeps its own embedded
+ * containerd, so it lives beside the host Docker daemon (RKE1 is end-of-life,
+ * RKE2 is containerd-only), and it uses pre-generated CAs placed before its first
+ * start, which is how Pulumi reaches the API with no manual step. The stable
+ * channel's release (BRIEF §5).
+ */
+export const K3S = { version: "v1.36.3+k3s1", kubernetesMinor: "1.36" } as const;
+
+export interface ChartPin {
+  /** Helm repository URL. */
+  readonly repo: string;
+  readonly chart: string;
+  readonly version: string;
+  /** The chart's `kubeVersion` constraint, checked against K3S before anything is planned. */
+  readonly kubeVersion?: string;
+}
+
+/**
+ * Every Helm chart the platform installs: official charts, exact versions. Their
+ * upstream values are in shared/reference/charts/ for review.
+ */
+export const CHARTS = {
+  traefik: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "41.3.0" },
+  // Retired upstream (final release March 2026); kept for users who have not migrated.
+  ingressNginx: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.15.1" },
+  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1" },
+  rancher: { repo: "https://releases.rancher.com/server-charts/stable", chart: "rancher", version: "2.15.0", kubeVersion: "< 1.37.0-0" },
+  jenkins: { repo: "https://charts.jenkins.io", chart: "jenkins", version: "5.9.53" },
+  // The grafana/helm-charts copy is deprecated since 2026-01 (BRIEF §1).
+  grafana: { repo: "https://grafana-community.github.io/helm-charts", chart: "grafana", version: "12.11.1" },
+  prometheus: { repo: "https://prometheus-community.github.io/helm-charts", chart: "prometheus", version: "29.27.0" },
+  longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1", kubeVersion: ">= 1.25.0-0" },
+} as const satisfies Record<string, ChartPin>;
