@@ -5,6 +5,7 @@
  * account. Exit 0 on success, 2 on invalid config, 1 on anything else.
  */
 import { ConfigError } from "../config/errors";
+import { EXTENSIONS } from "./extensions";
 import { writeArtifacts, writeJson } from "./output-files";
 import { DEFAULT_STACK, planStack, PlanInputError } from "./run";
 import { renderSummary } from "./summary";
@@ -48,13 +49,21 @@ export async function main(argv: readonly string[]): Promise<number> {
     const args = parseArgs(argv);
     progress(`planning ${args.configFile ?? `stack ${args.stack}`} with mocked providers`);
     const plan = await planStack({ stack: args.stack, configFile: args.configFile });
-    console.log(renderSummary(plan, planWarnings(plan)));
+    const warnings = [...planWarnings(plan), ...EXTENSIONS.flatMap((e) => e.warnings?.(plan) ?? [])];
+    console.log(renderSummary(plan, warnings));
+    const findings = EXTENSIONS.flatMap((e) => e.check?.(plan) ?? []).filter((f) => f.problems.length > 0);
+    if (findings.length > 0) {
+      for (const f of findings) console.error(f.problems.join("\n"));
+      // Invalid input (2) outranks policy violations (3): fix the input first.
+      return Math.min(...findings.map((f) => f.exitCode));
+    }
     if (args.json) {
       writeJson(args.json, plan);
       progress(`wrote ${args.json}`);
     }
     if (args.out) {
-      const files = writeArtifacts(args.out, plan.artifacts);
+      const artifacts = Object.assign({}, plan.artifacts, ...EXTENSIONS.map((e) => e.artifacts?.(plan) ?? {}));
+      const files = writeArtifacts(args.out, artifacts);
       progress(`wrote ${files.length} artifacts under ${args.out}`);
     }
     return 0;
