@@ -3,6 +3,7 @@
  * rules, ...). Each area registers one extension here; the CLI runs them all
  * after the program has been planned.
  */
+import { matrixExtension } from "../matrix/plan-extension";
 import type { PlanResult } from "./run";
 
 export interface PlanFinding {
@@ -22,4 +23,4 @@ export interface PlanExtension {
   artifacts?(plan: PlanResult): Record<string, string>;
 }
 
-export const EXTENSIONS: PlanExtension[] = [];
+export const EXTENSIONS: PlanExtension[] = [matrixExtension];
