@@ -7,11 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError } from "./errors";
 import { formatIssues, keyOf, NAMESPACE } from "./format";
+import { kopsCiSchema, KopsCiSettings } from "./kops-ci";
 import { ociPlatformSchema, OciPlatformSettings } from "./oci-platform";
+import { PLATFORM_SECRET_KEYS } from "./platform-apps";
 
 /** Each program's schema, keyed by the value of `ci-infra:program`. */
 export const PROGRAM_SCHEMAS = {
   "oci-platform": ociPlatformSchema,
+  "kops-ci": kopsCiSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type ProgramName = keyof typeof PROGRAM_SCHEMAS;
@@ -21,7 +24,9 @@ export type ProgramName = keyof typeof PROGRAM_SCHEMAS;
  * token in a stack file is an error: it would be committed.
  */
 export const SECRET_KEYS: Readonly<Record<ProgramName, readonly string[][]>> = {
-  "oci-platform": [],
+  "oci-platform": PLATFORM_SECRET_KEYS,
+  // Keyless by design: the kops-ci program takes no credentials at all.
+  "kops-ci": [],
 };
 
 interface Common {
@@ -29,7 +34,10 @@ interface Common {
   readonly stack: string;
 }
 
-export type StackConfig = { readonly program: "oci-platform"; readonly settings: OciPlatformSettings } & Common;
+/** Discriminated by `program`: narrowing on it types `settings`. */
+export type StackConfig =
+  | ({ readonly program: "oci-platform"; readonly settings: OciPlatformSettings } & Common)
+  | ({ readonly program: "kops-ci"; readonly settings: KopsCiSettings } & Common);
 
 /** Raw config as Pulumi hands it to a program: full key → string (JSON for structured values). */
 export interface RawConfig {
@@ -77,20 +85,14 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
   const result = schema.safeParse(input);
   if (!result.success) problems.push(...formatIssues(result.error.issues, input, schema, secretTop));
   if (problems.length > 0) throw new ConfigError(problems);
-  const settings = result.data!;
-  for (const path of SECRET_KEYS[name]) wrapSecret(settings as Record<string, unknown>, path);
-  return { program: name, settings, stack } as StackConfig;
+  // Secret fields are Pulumi secret Outputs already (see secretString in rules.ts).
+  return { program: name, settings: result.data!, stack } as StackConfig;
 }
 
 function getPath(o: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((v, p) => (v && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined), o);
 }
 
-function wrapSecret(o: Record<string, unknown>, path: readonly string[]): void {
-  const parent = getPath(o, path.slice(0, -1)) as Record<string, unknown> | undefined;
-  const leaf = path[path.length - 1];
-  if (parent && parent[leaf] !== undefined) parent[leaf] = pulumi.secret(parent[leaf]);
-}
 
 /** Reads the running stack's config through the Pulumi runtime. */
 export function readStackConfig(): StackConfig {

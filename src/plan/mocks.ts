@@ -71,6 +71,10 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         return { defaultSecurityListId: `${String(inputs.displayName)}-default-sl-id`, defaultRouteTableId: `${String(inputs.displayName)}-default-rt-id` };
       case "oci:Core/instance:Instance":
         return { privateIp: this.nextIp(String((inputs.createVnicDetails as Inputs | undefined)?.subnetId)), state: "RUNNING" };
+      case "gcp:serviceaccount/account:Account": {
+        const email = `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`;
+        return { email, member: `serviceAccount:${email}`, name: `projects/${String(inputs.project)}/serviceAccounts/${email}` };
+      }
       case "oci:LoadBalancer/loadBalancer:LoadBalancer":
         // 203.0.113.0/24 is TEST-NET-3: an address that can never be someone's real one.
         return { ipAddressDetails: [{ ipAddress: `203.0.113.${10 + this.lbCount++}`, isPublic: true }] };

@@ -1,0 +1,296 @@
+/**
+ * Config of the `kops-ci` program: the GCS buckets of kOps CI, the keyless job
+ * identities in GCP and AWS, the Boskos pool of GCP projects and the kOps state
+ * store. Every key is documented in `docs/kops-ci.md`. Names that other code
+ * derives from `name` (service accounts, pool, role) live in `src/kops/names.ts`.
+ */
+import { z } from "zod";
+import { intIn } from "./rules";
+
+/** Roles that grant everything in a project; never given to a CI identity. */
+export const PRIMITIVE_ROLES = ["roles/owner", "roles/editor", "roles/viewer"] as const;
+
+/** Upstream's settled lifecycle for `k8s-staging-kops` (BRIEF §2). */
+export const STAGING_DEFAULTS = { name: "k8s-staging-kops", pullsAgeDays: 30, kopsAgeDays: 365 } as const;
+export const RESULTS_DEFAULTS = { name: "k8s-infra-kops-ci-results", ageDays: 90 } as const;
+
+/**
+ * Long enough for the longest kOps e2e job (upgrade jobs: create, upgrade, test,
+ * delete; their Prow timeouts are at most a few hours), well under AWS's 12 h cap.
+ */
+export const DEFAULT_SESSION_SECONDS = 4 * 3600;
+export const MAX_SESSION_SECONDS = 12 * 3600;
+
+/** What the Boskos projects need for kOps e2e on GCE, and what the janitor cleans. */
+export const DEFAULT_BOSKOS_APIS = [
+  "compute.googleapis.com",
+  "iam.googleapis.com",
+  "storage.googleapis.com",
+  "dns.googleapis.com",
+  "cloudresourcemanager.googleapis.com",
+  "serviceusage.googleapis.com",
+  "logging.googleapis.com",
+] as const;
+/**
+ * kOps on GCE creates VMs, networks, per-cluster service accounts (and binds them
+ * in the project), a state-store bucket and DNS records: all inside a disposable
+ * Boskos project, never the CI host project.
+ */
+export const DEFAULT_E2E_ROLES = [
+  "roles/compute.admin",
+  "roles/iam.serviceAccountAdmin",
+  "roles/iam.serviceAccountUser",
+  "roles/resourcemanager.projectIamAdmin",
+  "roles/storage.admin",
+  "roles/dns.admin",
+] as const;
+/** Boskos' GCP janitor deletes what e2e runs leave behind, of the same kinds. */
+export const DEFAULT_JANITOR_ROLES = [
+  "roles/compute.admin",
+  "roles/iam.serviceAccountAdmin",
+  "roles/storage.admin",
+  "roles/dns.admin",
+  "roles/logging.configWriter",
+] as const;
+
+const digitsOf = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) ? String(v) : v);
+
+/** A numeric id written as a number or a string (YAML makes either); kept as a string. */
+const numericId = (what: string, min: number, max: number) =>
+  z.preprocess(
+    digitsOf,
+    z.string({ error: `must be ${what}` }).regex(new RegExp(`^[1-9]\\d{${min - 1},${max - 1}}$`), { error: `must be ${what}, ${min}-${max} digits` }),
+  );
+
+/**
+ * A GCS bucket name without dots: 3-63 lowercase letters, digits, '-' and '_',
+ * starting and ending with a letter or digit. Dotted names need a verified
+ * domain; "goog" prefixes and "google" are reserved by Google.
+ */
+const gcsBucket = () =>
+  z
+    .string({ error: "must be a bucket name" })
+    .refine((v) => /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/.test(v) && !v.startsWith("goog") && !v.includes("google"), {
+      error: "must be a GCS bucket name: 3-63 lowercase letters, digits, '-' or '_', starting and ending with a letter or digit, not starting with \"goog\" nor containing \"google\"",
+    });
+
+/** An S3 bucket name usable with virtual-hosted TLS URLs (so no dots). */
+const s3Bucket = () =>
+  z
+    .string({ error: "must be a bucket name" })
+    .refine((v) => /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(v) && !v.startsWith("xn--") && !v.startsWith("sthree-") && !/(-s3alias|--ol-s3|--x-s3)$/.test(v), {
+      error: "must be an S3 bucket name: 3-63 lowercase letters, digits or '-', starting and ending with a letter or digit, no dots (they break HTTPS virtual-hosted URLs)",
+    });
+
+const ageDays = () => intIn(1, 3650);
+
+const gcpProjectId = () =>
+  z.string({ error: "must be a GCP project id" }).regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, {
+    error: "must be a GCP project id: 6-30 lowercase letters, digits or '-', starting with a letter, not ending with '-'",
+  });
+
+const KSA_SUBJECT_RE = /^system:serviceaccount:([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?):([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?)$/;
+
+/** The `sub` claim of a Kubernetes service-account token. */
+export const ksaSubject = () =>
+  z.string({ error: "must be a service-account subject" }).regex(KSA_SUBJECT_RE, {
+    error: "must be a Kubernetes service-account subject system:serviceaccount:<namespace>:<name>",
+  });
+
+/** Namespace and name of a subject already validated by `ksaSubject`. */
+export function parseSubject(subject: string): { namespace: string; name: string } {
+  const m = KSA_SUBJECT_RE.exec(subject);
+  if (!m) throw new Error(`not a service-account subject: ${subject}`);
+  return { namespace: m[1], name: m[3] };
+}
+
+const subjects = () =>
+  z
+    .array(ksaSubject(), { error: "must be a list of service-account subjects" })
+    .min(1, { error: "must list at least one service-account subject" })
+    .refine((l) => new Set(l).size === l.length, { error: "must not list a subject twice" });
+
+/**
+ * The CI cluster's service-account token issuer. AWS and GCP fetch
+ * `<issuer>/.well-known/openid-configuration` over HTTPS, so it must be an https
+ * URL without query, fragment or trailing slash (the `iss` claim is compared
+ * byte for byte).
+ */
+const issuerUrl = () =>
+  z.string({ error: "must be an https URL" }).refine(
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === "https:" && !u.search && !u.hash && !u.username && !v.endsWith("/") && u.href.replace(/\/$/, "") === v;
+      } catch {
+        return false;
+      }
+    },
+    { error: "must be the https URL of the cluster's token issuer, exactly as in the tokens' iss claim, with no query, fragment or trailing slash" },
+  );
+
+const gcpRole = () =>
+  z
+    .string({ error: "must be a role name" })
+    .refine((r) => !(PRIMITIVE_ROLES as readonly string[]).includes(r), { error: "must not be a primitive role (owner, editor, viewer): grant the predefined roles e2e needs" })
+    .refine((r) => /^roles\/[a-zA-Z]+\.[a-zA-Z.]+$/.test(r), { error: "must be a predefined role such as roles/compute.admin" });
+
+const distinct = <T extends z.ZodTypeAny>(item: T, what: string) =>
+  z
+    .array(item, { error: `must be a list of ${what}` })
+    .min(1, { error: `must list at least one of ${what}` })
+    .refine((l) => new Set(l).size === l.length, { error: "must not list a value twice" });
+
+const awsRegion = () =>
+  z.string({ error: "must be an AWS region" }).regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { error: "must be an AWS region such as us-east-2" });
+
+const DNS_LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+
+export const kopsCiSchema = z
+  .strictObject({
+    program: z.literal("kops-ci"),
+    /**
+     * Short name of this deployment; prefix of every name unique within a project
+     * or account (service accounts, workload identity pool, IAM role). Two stacks
+     * sharing a project or account need different names.
+     */
+    name: z.string({ error: "must be a short name" }).regex(/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/, {
+      error: "must be 3-20 lowercase letters, digits or '-', starting with a letter (it prefixes service-account ids of at most 30 characters)",
+    }),
+    gcp: z.strictObject({
+      /** Host project of the buckets, service accounts and workload identity pool. */
+      project: gcpProjectId(),
+      /** Its number (`gcloud projects describe <project> --format='value(projectNumber)'`): federated principals are named by it. */
+      projectNumber: numericId("a project number", 6, 20),
+      /** Location of both GCS buckets (multi-region such as US, or a region). */
+      location: z
+        .string({ error: "must be a GCS location" })
+        .regex(/^([A-Za-z]{2,4}|[A-Za-z]+-[A-Za-z]+\d+|[A-Za-z]+\d+)$/, { error: "must be a GCS location such as US, EU or us-central1" })
+        .transform((l) => l.toUpperCase())
+        .default("US"),
+    }),
+    buckets: z
+      .strictObject({
+        /** Staged kOps builds (`kops/`), PR builds (`pulls/`) and the version markers. */
+        staging: z
+          .strictObject({
+            name: gcsBucket().default(STAGING_DEFAULTS.name),
+            /**
+             * Grant allUsers read. kOps e2e clusters on AWS download the staged
+             * binaries anonymously, so upstream keeps it public; it stays off unless
+             * a stack says so.
+             */
+            publicRead: z.boolean({ error: "must be true or false" }).default(false),
+            pullsAgeDays: ageDays().default(STAGING_DEFAULTS.pullsAgeDays),
+            kopsAgeDays: ageDays().default(STAGING_DEFAULTS.kopsAgeDays),
+          })
+          .prefault({}),
+        /** CI results (logs, junit) written by the e2e jobs. */
+        results: z
+          .strictObject({
+            name: gcsBucket().default(RESULTS_DEFAULTS.name),
+            ageDays: ageDays().default(RESULTS_DEFAULTS.ageDays),
+          })
+          .prefault({}),
+      })
+      .prefault({})
+      .superRefine((b, ctx) => {
+        if (b.staging.name === b.results.name) {
+          ctx.addIssue({ code: "custom", path: ["results", "name"], params: { value: b.results.name }, message: "must differ from staging.name: the buckets have different writers and public access" });
+        }
+      }),
+    /** The CI cluster whose pods run the jobs: its token issuer and the service accounts trusted. */
+    cluster: z
+      .strictObject({
+        issuer: issuerUrl(),
+        /** e2e jobs: write results and `pulls/`, assume the AWS role, use Boskos projects. */
+        jobServiceAccounts: subjects(),
+        /** Release jobs: alone write `kops/releases/` and the version markers. */
+        publisherServiceAccounts: subjects(),
+        /** The Boskos janitor: cleans returned projects. */
+        janitorServiceAccounts: subjects(),
+      })
+      .superRefine((c, ctx) => {
+        const owner = new Map<string, string>();
+        for (const key of ["jobServiceAccounts", "publisherServiceAccounts", "janitorServiceAccounts"] as const) {
+          c[key].forEach((s, i) => {
+            const other = owner.get(s);
+            if (other) ctx.addIssue({ code: "custom", path: [key, i], params: { value: s }, message: `must not also be in ${other}: each identity keeps its own service accounts` });
+            owner.set(s, key);
+          });
+        }
+      }),
+    boskos: z
+      .strictObject({
+        /** Parent of the pool's projects: a folder id or an organization id, exactly one. */
+        folderId: numericId("a folder id", 6, 20).optional(),
+        orgId: numericId("an organization id", 6, 20).optional(),
+        billingAccount: z.string({ error: "must be a billing account id" }).regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, { error: "must be a billing account id such as 012345-6789AB-CDEF01" }),
+        /** Project ids are `<projectPrefix>-<nn>`; globally unique, so per stack. */
+        projectPrefix: z.string({ error: "must be a project id prefix" }).regex(/^[a-z][a-z0-9-]{2,24}[a-z0-9]$/, {
+          error: "must be 4-26 lowercase letters, digits or '-', starting with a letter (project ids are <prefix>-<nn>, at most 30 characters)",
+        }),
+        count: intIn(1, 100),
+        apis: distinct(z.string({ error: "must be a service name" }).regex(/^[a-z0-9-]+\.googleapis\.com$/, { error: "must be a service name such as compute.googleapis.com" }), "APIs").default([...DEFAULT_BOSKOS_APIS]),
+        /** Granted to the job identity on each pool project, nowhere else. */
+        e2eRoles: distinct(gcpRole(), "roles").default([...DEFAULT_E2E_ROLES]),
+        janitorRoles: distinct(gcpRole(), "roles").default([...DEFAULT_JANITOR_ROLES]),
+      })
+      .superRefine((b, ctx) => {
+        if (b.folderId !== undefined && b.orgId !== undefined) {
+          ctx.addIssue({ code: "custom", path: ["orgId"], params: { value: b.orgId }, message: "must not be set together with folderId: a project has one parent" });
+        } else if (b.folderId === undefined && b.orgId === undefined) {
+          ctx.addIssue({ code: "custom", path: ["folderId"], message: "or orgId must be set: the pool's projects need a parent (a folder keeps them apart from the rest of the organization)" });
+        }
+      }),
+    aws: z
+      .strictObject({
+        accountId: z.preprocess(digitsOf, z.string({ error: "must be an AWS account id" }).regex(/^\d{12}$/, { error: "must be a 12-digit AWS account id" })),
+        /** Region of the state-store and discovery buckets. */
+        region: awsRegion(),
+        /** Regions where e2e clusters may be created; EC2, SQS and EventBridge rights stop there. */
+        clusterRegions: distinct(awsRegion(), "regions"),
+        /**
+         * Parent DNS zone of every e2e cluster name (`<id>.<clusterDomain>`). kOps
+         * names its IAM roles and instance profiles `<kind>.<cluster name>`, so the
+         * role's IAM rights are limited to names ending in this domain.
+         */
+        clusterDomain: z.string({ error: "must be a DNS name" }).regex(new RegExp(`^(?=.{1,200}$)${DNS_LABEL}(\\.${DNS_LABEL})+$`), { error: "must be a lowercase DNS zone such as tests-kops-aws.ci.example.org" }),
+        /** Route53 hosted zone of `clusterDomain`: the only zone the role may change. */
+        hostedZoneId: z.string({ error: "must be a hosted zone id" }).regex(/^Z[A-Z0-9]{6,31}$/, { error: "must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
+        /** Longest session of the e2e role; SDKs refresh web-identity credentials on their own. */
+        sessionDurationSeconds: intIn(3600, MAX_SESSION_SECONDS).default(DEFAULT_SESSION_SECONDS),
+        stateStore: z.strictObject({
+          bucket: s3Bucket(),
+          /** Leftover state of clusters whose deletion failed. */
+          expireDays: ageDays().default(30),
+          noncurrentDays: ageDays().default(7),
+        }),
+        /** Public OIDC documents of the e2e clusters (IRSA). */
+        discovery: z.strictObject({
+          bucket: s3Bucket(),
+          expireDays: ageDays().default(30),
+        }),
+      })
+      .superRefine((a, ctx) => {
+        if (a.stateStore.bucket === a.discovery.bucket) {
+          ctx.addIssue({ code: "custom", path: ["discovery", "bucket"], params: { value: a.discovery.bucket }, message: "must differ from stateStore.bucket: the discovery bucket is public, the state store holds cluster secrets" });
+        }
+      }),
+    markers: z
+      .strictObject({
+        /** Branches whose version markers are published and read by jobs. */
+        branches: distinct(z.string({ error: "must be a branch name" }).regex(/^(master|main|release-\d+\.\d+)$/, { error: "must be master, main or release-<major>.<minor>" }), "branches").default(["master"]),
+      })
+      .prefault({}),
+  })
+  .superRefine((s, ctx) => {
+    const width = Math.max(2, String(s.boskos.count).length);
+    const longest = `${s.boskos.projectPrefix}-${"9".repeat(width)}`;
+    if (longest.length > 30) {
+      ctx.addIssue({ code: "custom", path: ["boskos", "projectPrefix"], params: { value: s.boskos.projectPrefix }, message: `is too long for ${s.boskos.count} projects: ${longest} exceeds the 30 characters of a project id` });
+    }
+  });
+
+export type KopsCiInput = z.input<typeof kopsCiSchema>;
+export type KopsCiSettings = z.output<typeof kopsCiSchema>;

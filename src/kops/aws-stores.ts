@@ -1,0 +1,98 @@
+/**
+ * The S3 buckets kOps e2e uses in AWS: the state store (cluster specs, PKI and
+ * etcd backups: private, versioned, encrypted) and the OIDC discovery store.
+ *
+ * The discovery bucket is the one public bucket of this program, on purpose:
+ * AWS STS and every IRSA client fetch the e2e clusters' OIDC documents without
+ * credentials. kOps writes them with a public-read ACL (its AWS getting-started
+ * guide creates the bucket with ACLs enabled and public access allowed), so the
+ * bucket keeps ACLs on and a policy grants anonymous GetObject only; nobody may
+ * list it. Its objects expire like the state they belong to.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CiComponent, ownerTags } from "../components/naming";
+import type { PolicyDocument } from "./aws-policies";
+
+export interface KopsStoresArgs {
+  readonly stack: string;
+  readonly region: string;
+  readonly stateStore: { readonly bucket: string; readonly expireDays: number; readonly noncurrentDays: number; readonly policy: PolicyDocument };
+  readonly discovery: { readonly bucket: string; readonly expireDays: number; readonly policy: PolicyDocument };
+}
+
+export class KopsStores extends CiComponent {
+  readonly stateStore: pulumi.Output<string>;
+  readonly discoveryStore: pulumi.Output<string>;
+
+  constructor(name: string, args: KopsStoresArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ci-infra:kops:KopsStores", name, opts);
+    const region = args.region;
+
+    const state = new aws.s3.Bucket(this.childName("state"), {
+      bucket: args.stateStore.bucket,
+      region,
+      tags: ownerTags(args.stack, name, { purpose: "kops-state-store", "written-by": "kops-e2e-jobs" }),
+    }, this.childOpts());
+    const stateName = state.bucket;
+    new aws.s3.BucketPublicAccessBlock(this.childName("state-private"), {
+      bucket: stateName,
+      region,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }, this.childOpts());
+    new aws.s3.BucketOwnershipControls(this.childName("state-ownership"), { bucket: stateName, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, this.childOpts());
+    new aws.s3.BucketVersioning(this.childName("state-versioning"), { bucket: stateName, region, versioningConfiguration: { status: "Enabled" } }, this.childOpts());
+    new aws.s3.BucketServerSideEncryptionConfiguration(this.childName("state-encryption"), {
+      bucket: stateName,
+      region,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    }, this.childOpts());
+    new aws.s3.BucketLifecycleConfiguration(this.childName("state-lifecycle"), {
+      bucket: stateName,
+      region,
+      rules: [
+        // State of clusters whose deletion failed; a live e2e cluster is hours old.
+        { id: "expire-leftover-state", status: "Enabled", filter: {}, expiration: { days: args.stateStore.expireDays } },
+        { id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.stateStore.noncurrentDays }, expiration: { expiredObjectDeleteMarker: true } },
+        { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+      ],
+    }, this.childOpts());
+    new aws.s3.BucketPolicy(this.childName("state-policy"), { bucket: stateName, region, policy: JSON.stringify(args.stateStore.policy) }, this.childOpts());
+
+    const discovery = new aws.s3.Bucket(this.childName("discovery"), {
+      bucket: args.discovery.bucket,
+      region,
+      tags: ownerTags(args.stack, name, { purpose: "kops-oidc-discovery-public", "written-by": "kops-e2e-jobs" }),
+    }, this.childOpts());
+    const discoveryName = discovery.bucket;
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(this.childName("discovery-public"), {
+      bucket: discoveryName,
+      region,
+      blockPublicAcls: false,
+      ignorePublicAcls: false,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    }, this.childOpts());
+    // ACLs stay enabled: kOps sets public-read on each document it writes.
+    new aws.s3.BucketOwnershipControls(this.childName("discovery-ownership"), { bucket: discoveryName, region, rule: { objectOwnership: "BucketOwnerPreferred" } }, this.childOpts());
+    new aws.s3.BucketServerSideEncryptionConfiguration(this.childName("discovery-encryption"), {
+      bucket: discoveryName,
+      region,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    }, this.childOpts());
+    new aws.s3.BucketLifecycleConfiguration(this.childName("discovery-lifecycle"), {
+      bucket: discoveryName,
+      region,
+      rules: [{ id: "expire-leftover-documents", status: "Enabled", filter: {}, expiration: { days: args.discovery.expireDays } }],
+    }, this.childOpts());
+    // A public policy is refused while the access block still blocks it.
+    new aws.s3.BucketPolicy(this.childName("discovery-policy"), { bucket: discoveryName, region, policy: JSON.stringify(args.discovery.policy) }, this.childOpts({ dependsOn: [publicAccess] }));
+
+    this.stateStore = stateName;
+    this.discoveryStore = discoveryName;
+    this.registerOutputs({ stateStore: this.stateStore, discoveryStore: this.discoveryStore });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The two GCS buckets of kOps CI. Each says in its labels what writes it, and
+ * its objects expire by rules held here (upstream applied them by hand, and
+ * kept a results bucket nobody could explain: BRIEF §2).
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { CiComponent } from "../components/naming";
+import { gcpLabels, STAGING_PREFIXES } from "./names";
+
+export interface KopsBucketsArgs {
+  readonly stack: string;
+  /** Host project of both buckets. */
+  readonly project: string;
+  /** GCS location of both buckets (US, EU, us-central1, ...). */
+  readonly location: string;
+  readonly staging: {
+    readonly name: string;
+    /** allUsers may read objects: kOps e2e clusters download staged builds anonymously. */
+    readonly publicRead: boolean;
+    /** `pulls/` (PR builds) are deleted after this many days. */
+    readonly pullsAgeDays: number;
+    /** `kops/` (CI builds, releases, markers) are deleted after this many days. */
+    readonly kopsAgeDays: number;
+  };
+  readonly results: {
+    readonly name: string;
+    /** Every result object is deleted after this many days. */
+    readonly ageDays: number;
+  };
+}
+
+/** A GCS lifecycle rule deleting objects under `prefixes` (all objects if none) after `age` days. */
+export function deleteAfter(age: number, prefixes?: string[]): gcp.types.input.storage.BucketLifecycleRule {
+  return { action: { type: "Delete" }, condition: prefixes ? { age, matchesPrefixes: prefixes } : { age } };
+}
+
+export class KopsBuckets extends CiComponent {
+  readonly stagingBucket: pulumi.Output<string>;
+  readonly resultsBucket: pulumi.Output<string>;
+
+  constructor(name: string, args: KopsBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ci-infra:kops:KopsBuckets", name, opts);
+    const common = { project: args.project, location: args.location, uniformBucketLevelAccess: true, forceDestroy: false };
+
+    const staging = new gcp.storage.Bucket(this.childName("staging"), {
+      ...common,
+      name: args.staging.name,
+      // "inherited" lets the allUsers grant below take effect; "enforced" refuses any.
+      publicAccessPrevention: args.staging.publicRead ? "inherited" : "enforced",
+      lifecycleRules: [deleteAfter(args.staging.pullsAgeDays, [STAGING_PREFIXES.pulls]), deleteAfter(args.staging.kopsAgeDays, [STAGING_PREFIXES.kops])],
+      labels: gcpLabels(args.stack, name, { purpose: "kops-staged-builds-and-version-markers", "written-by": "kops-ci-jobs-pulls-and-kops-publisher-releases" }),
+    }, this.childOpts());
+    if (args.staging.publicRead) {
+      new gcp.storage.BucketIAMMember(this.childName("staging-public-read"), {
+        bucket: staging.name,
+        role: "roles/storage.objectViewer",
+        member: "allUsers",
+      }, this.childOpts());
+    }
+
+    const results = new gcp.storage.Bucket(this.childName("results"), {
+      ...common,
+      name: args.results.name,
+      publicAccessPrevention: "enforced",
+      lifecycleRules: [deleteAfter(args.results.ageDays)],
+      labels: gcpLabels(args.stack, name, { purpose: "kops-ci-results", "written-by": "kops-ci-e2e-jobs" }),
+    }, this.childOpts());
+
+    this.stagingBucket = staging.name;
+    this.resultsBucket = results.name;
+    this.registerOutputs({ stagingBucket: this.stagingBucket, resultsBucket: this.resultsBucket });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The `kops-ci` program: GCS buckets and version markers of kOps CI, keyless job
+ * identities in GCP (workload identity federation) and AWS (web identity), a
+ * Boskos pool of GCP projects, and the kOps state and discovery stores in S3.
+ * Every artifact is rendered from config alone, so it is plain text at plan time.
+ */
+import * as aws from "@pulumi/aws";
+import type { KopsCiSettings } from "../config/kops-ci";
+import { clusterBoundaryPolicy, discoveryBucketPolicy, rolePolicies, stateStoreBucketPolicy, trustPolicy } from "../kops/aws-policies";
+import { AwsCiRole } from "../kops/aws-role";
+import { KopsStores } from "../kops/aws-stores";
+import { BoskosPool } from "../kops/boskos-pool";
+import { BucketAccess } from "../kops/bucket-access";
+import { CiIdentity } from "../kops/gcp-identity";
+import { KopsBuckets } from "../kops/gcs-buckets";
+import { kopsNames, markerUrls } from "../kops/names";
+import { jobEnvironment, renderBoskosResources, renderCredentialConfig, renderEnvFile, renderExamplePod, renderMarkerUpload, renderServiceAccounts } from "../kops/render";
+import type { ProgramResult } from "./types";
+
+export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramResult> {
+  const names = kopsNames(s);
+
+  const buckets = new KopsBuckets(`${stack}-buckets`, {
+    stack,
+    project: s.gcp.project,
+    location: s.gcp.location,
+    staging: s.buckets.staging,
+    results: s.buckets.results,
+  });
+
+  const identity = new CiIdentity(`${stack}-gcp-identity`, {
+    project: s.gcp.project,
+    projectNumber: s.gcp.projectNumber,
+    poolId: names.gcp.poolId,
+    providerId: names.gcp.providerId,
+    issuer: s.cluster.issuer,
+    accountIds: names.gcp.serviceAccountIds,
+    subjects: { job: s.cluster.jobServiceAccounts, publisher: s.cluster.publisherServiceAccounts, janitor: s.cluster.janitorServiceAccounts },
+  });
+
+  new BucketAccess(`${stack}-bucket-access`, {
+    stagingBucket: buckets.stagingBucket,
+    resultsBucket: buckets.resultsBucket,
+    jobMember: identity.members.job,
+    publisherMember: identity.members.publisher,
+  });
+
+  const pool = new BoskosPool(`${stack}-boskos`, {
+    stack,
+    projectIds: names.gcp.poolProjects,
+    folderId: s.boskos.folderId,
+    orgId: s.boskos.orgId,
+    billingAccount: s.boskos.billingAccount,
+    apis: s.boskos.apis,
+    jobMember: identity.members.job,
+    e2eRoles: s.boskos.e2eRoles,
+    janitorMember: identity.members.janitor,
+    janitorRoles: s.boskos.janitorRoles,
+  });
+
+  // One explicit AWS provider: it refuses to touch any account but the configured one.
+  const awsProvider = new aws.Provider(`${stack}-aws`, { region: s.aws.region, allowedAccountIds: [s.aws.accountId] });
+  const awsOpts = { providers: { aws: awsProvider } };
+
+  const role = new AwsCiRole(`${stack}-aws-role`, {
+    stack,
+    issuer: s.cluster.issuer,
+    accountId: s.aws.accountId,
+    roleName: names.aws.roleName,
+    roleArn: names.aws.roleArn,
+    trustPolicy: trustPolicy(names, s.cluster.jobServiceAccounts),
+    maxSessionDuration: s.aws.sessionDurationSeconds,
+    policies: rolePolicies(s, names),
+    boundaryName: names.aws.boundaryName,
+    boundaryPolicy: clusterBoundaryPolicy(s),
+  }, awsOpts);
+
+  const stores = new KopsStores(`${stack}-kops-stores`, {
+    stack,
+    region: s.aws.region,
+    stateStore: { ...s.aws.stateStore, policy: stateStoreBucketPolicy(s) },
+    discovery: { ...s.aws.discovery, policy: discoveryBucketPolicy(s) },
+  }, awsOpts);
+
+  const boskosYaml = renderBoskosResources(names.gcp.poolProjects);
+  const serviceAccounts = renderServiceAccounts(s, names);
+  const credentials = { job: renderCredentialConfig(names, "job"), publisher: renderCredentialConfig(names, "publisher"), janitor: renderCredentialConfig(names, "janitor") };
+  const envs = Object.fromEntries(s.markers.branches.map((b) => [b, jobEnvironment(s, names, b)]));
+  const markerUpload = renderMarkerUpload(s);
+
+  const artifacts: Record<string, string> = {
+    "boskos/resources.yaml": boskosYaml,
+    "kubernetes/serviceaccounts.yaml": serviceAccounts,
+    "kubernetes/e2e-pod-example.yaml": renderExamplePod(s, names, s.markers.branches[0]),
+    "gcp/job-credentials.json": credentials.job,
+    "gcp/publisher-credentials.json": credentials.publisher,
+    "gcp/janitor-credentials.json": credentials.janitor,
+    "publisher/upload-marker.sh": markerUpload,
+  };
+  for (const [branch, env] of Object.entries(envs)) artifacts[`job/${branch}.env`] = renderEnvFile(env);
+
+  return {
+    outputs: {
+      buckets: { staging: buckets.stagingBucket, results: buckets.resultsBucket, stateStore: stores.stateStore, discoveryStore: stores.discoveryStore },
+      gcpServiceAccounts: identity.emails,
+      workloadIdentityProvider: names.gcp.providerResource,
+      awsRoleArn: role.roleArn,
+      awsPermissionsBoundaryArn: role.boundaryArn,
+      boskosProjects: pool.projectIds,
+      markers: Object.fromEntries(s.markers.branches.map((b) => [b, markerUrls(s.buckets.staging.name, b)])),
+      boskosResources: boskosYaml,
+      serviceAccountManifests: serviceAccounts,
+      gcpCredentialConfigs: credentials,
+      jobEnvironment: envs,
+      markerUpload,
+    },
+    artifacts,
+  };
+}
