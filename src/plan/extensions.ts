@@ -4,6 +4,7 @@
  * after the program has been planned.
  */
 import { matrixExtension } from "../matrix/plan-extension";
+import { policyExtension } from "../policy/plan-extension";
 import type { PlanResult } from "./run";
 
 export interface PlanFinding {
@@ -23,4 +24,4 @@ export interface PlanExtension {
   artifacts?(plan: PlanResult): Record<string, string>;
 }
 
-export const EXTENSIONS: PlanExtension[] = [matrixExtension];
+export const EXTENSIONS: PlanExtension[] = [matrixExtension, policyExtension];

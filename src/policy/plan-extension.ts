@@ -1,0 +1,87 @@
+/**
+ * The policy rules as an offline-plan extension: mandatory violations fail the
+ * plan (exit 3, one line each), advisory ones become warnings, and `--out`
+ * writes the stack's CrossGuard config (`policy/pack-config.json`) so the pack
+ * in `policy/` judges a real preview with the same settings.
+ */
+import type { PlanExtension } from "../plan/extensions";
+import type { PlanResult } from "../plan/run";
+import { allowancesFor, isExcepted, loadAllowances, StackAllowances } from "./allowances";
+import { crossGuardConfig } from "./crossguard-config";
+import { evaluate, formatViolation, PolicyConfig, PolicyResource, Violation } from "./index";
+
+/** What the rules need to know, from the stack's validated config and its allowances. */
+export function policyConfigFor(plan: Pick<PlanResult, "config">, allowances: Pick<StackAllowances, "publicBuckets">): PolicyConfig {
+  const cfg: { -readonly [K in keyof PolicyConfig]: PolicyConfig[K] } = { publicBuckets: allowances.publicBuckets };
+  if (plan.config.program === "oci-platform") {
+    const s = plan.config.settings;
+    cfg.adminCidrs = s.network.adminCidrs;
+    // The bastion's private endpoint lives in the node subnet (src/oci/network.ts).
+    cfg.bastionCidrs = [s.network.nodeSubnetCidr];
+    cfg.lbSubnetCidrs = [s.network.lbSubnetCidr];
+    cfg.healthNodePort = s.ingress.healthNodePort;
+  } else {
+    // kops-ci (src/config/kops-ci.ts): the staging bucket is public only through its
+    // explicit switch, and the OIDC discovery bucket is public because AWS IRSA
+    // fetches its documents anonymously. Read loosely: a renamed key makes the
+    // bucket fail bucket-not-public, the safe direction.
+    const s = plan.config.settings as { buckets?: { staging?: { name?: string; publicRead?: boolean } }; aws?: { discovery?: { bucket?: string } } };
+    const extra = [s.buckets?.staging?.publicRead === true ? s.buckets.staging.name : undefined, s.aws?.discovery?.bucket];
+    cfg.publicBuckets = [...allowances.publicBuckets, ...extra.filter((b): b is string => typeof b === "string")];
+  }
+  return cfg;
+}
+
+export interface PlanPolicyResult {
+  readonly config: PolicyConfig;
+  readonly allowances: StackAllowances;
+  readonly mandatory: Violation[];
+  readonly advisory: Violation[];
+  /** Violations an exception in policy/allowances.yaml excuses. */
+  readonly excepted: Violation[];
+}
+
+export function policyResourcesOf(plan: Pick<PlanResult, "resources">): PolicyResource[] {
+  return plan.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs, protect: r.protect, retainOnDelete: r.retainOnDelete }));
+}
+
+const cache = new WeakMap<object, PlanPolicyResult>();
+
+export function evaluatePlan(plan: Pick<PlanResult, "stack" | "config" | "resources">, allowances: StackAllowances = allowancesFor(loadAllowances(), plan.stack)): PlanPolicyResult {
+  const config = policyConfigFor(plan, allowances);
+  const all = evaluate(policyResourcesOf(plan), config);
+  const excused = (v: Violation) => isExcepted(allowances.exceptions, v.rule, v.resource);
+  return {
+    config,
+    allowances,
+    mandatory: all.filter((v) => v.enforcement === "mandatory" && !excused(v)),
+    advisory: all.filter((v) => v.enforcement === "advisory" && !excused(v)),
+    excepted: all.filter(excused),
+  };
+}
+
+function cached(plan: PlanResult): PlanPolicyResult {
+  let r = cache.get(plan);
+  if (!r) cache.set(plan, (r = evaluatePlan(plan)));
+  return r;
+}
+
+export const policyExtension: PlanExtension = {
+  name: "policy",
+  check(plan) {
+    const { mandatory } = cached(plan);
+    return mandatory.length ? [{ exitCode: 3, problems: mandatory.map(formatViolation) }] : [];
+  },
+  warnings(plan) {
+    const r = cached(plan);
+    return [
+      ...r.advisory.map(formatViolation),
+      ...r.excepted.map((v) => `${formatViolation(v)} (excepted in policy/allowances.yaml)`),
+      ...r.allowances.expired.map((e) => `policy exception for ${e.rule} on ${e.resources.join(", ")} expired on ${e.expires}: renew it in policy/allowances.yaml or fix the resources`),
+    ];
+  },
+  artifacts(plan) {
+    const r = cached(plan);
+    return { "policy/pack-config.json": `${JSON.stringify(crossGuardConfig(r.config, r.allowances.exceptions), null, 2)}\n` };
+  },
+};
