@@ -7,7 +7,7 @@ export { catalogProblems } from "./check";
 export { combinationJobs, upgradeJobs } from "./jobs";
 export { pinSupportWarnings, platformPinProblems } from "./pins";
 export type { PlatformPins } from "./pins";
-export { JENKINS_AGENT_LABEL, renderJobDsl } from "./render/job-dsl";
+export { jcascJobs, JENKINS_AGENT_LABEL, renderJobDsl } from "./render/job-dsl";
 export { renderKopsUpgradeJobs } from "./render/prow";
 export { renderReport } from "./render/report";
 export type * from "./types";

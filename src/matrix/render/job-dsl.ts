@@ -89,3 +89,12 @@ export function renderJobDsl(catalog: Catalog = CATALOG): string {
   }
   return `${out.join("\n")}\n`;
 }
+
+/**
+ * The `jobs:` entries of the Jenkins JCasC configuration. JCasC substitutes
+ * `${...}` in every value before Job DSL sees it; `^${` is its escape, so a `${`
+ * in matrix data reaches Groovy as written.
+ */
+export function jcascJobs(catalog: Catalog = CATALOG): { script: string }[] {
+  return [{ script: renderJobDsl(catalog).replace(/\$\{/g, "^${") }];
+}
