@@ -4,11 +4,13 @@
  */
 // Type-only: src/plan/extensions.ts imports this file, so a value import back would be a cycle.
 import type { PlanExtension } from "../plan/extensions";
+import { CATALOG } from "./catalog";
 import { catalogProblems } from "./check";
-import { pinSupportWarnings, platformPinProblems } from "./pins";
+import { pinSupportWarnings, PlatformPins, platformPinProblems } from "./pins";
 import { renderJobDsl } from "./render/job-dsl";
 import { renderKopsUpgradeJobs } from "./render/prow";
 import { renderReport } from "./render/report";
+import type { Catalog } from "./types";
 
 export const MATRIX_ARTIFACTS = {
   jenkins: "matrix/jenkins-jobs.groovy",
@@ -16,16 +18,32 @@ export const MATRIX_ARTIFACTS = {
   markdown: "matrix/matrices.md",
 } as const;
 
-export const matrixExtension: PlanExtension = {
-  name: "matrix",
-  check() {
-    const problems = [...catalogProblems(), ...platformPinProblems()];
-    return problems.length ? [{ exitCode: 2, problems }] : [];
-  },
-  warnings: () => pinSupportWarnings(new Date()),
-  artifacts: () => ({
-    [MATRIX_ARTIFACTS.jenkins]: renderJobDsl(),
-    [MATRIX_ARTIFACTS.kops]: renderKopsUpgradeJobs(),
-    [MATRIX_ARTIFACTS.markdown]: renderReport("markdown"),
-  }),
-};
+export interface MatrixExtensionSources {
+  readonly catalog: Catalog;
+  /** Defaults to the pins in src/versions.ts. */
+  readonly pins?: PlatformPins;
+  /** The date support windows are judged at. */
+  readonly now: () => Date;
+}
+
+/**
+ * The plan ignores which stack it plans here: the matrices and the pins are facts
+ * of the repository, so a broken rule fails every plan until it is fixed.
+ */
+export function createMatrixExtension(sources: MatrixExtensionSources): PlanExtension {
+  return {
+    name: "matrix",
+    check() {
+      const problems = [...catalogProblems(sources.catalog), ...platformPinProblems(sources.pins)];
+      return problems.length ? [{ exitCode: 2, problems }] : [];
+    },
+    warnings: () => pinSupportWarnings(sources.now(), sources.pins),
+    artifacts: () => ({
+      [MATRIX_ARTIFACTS.jenkins]: renderJobDsl(sources.catalog),
+      [MATRIX_ARTIFACTS.kops]: renderKopsUpgradeJobs(sources.catalog),
+      [MATRIX_ARTIFACTS.markdown]: renderReport("markdown", sources.catalog),
+    }),
+  };
+}
+
+export const matrixExtension: PlanExtension = createMatrixExtension({ catalog: CATALOG, now: () => new Date() });

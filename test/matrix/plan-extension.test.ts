@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CATALOG } from "../../src/matrix/catalog";
-import { MATRIX_ARTIFACTS, matrixExtension } from "../../src/matrix/plan-extension";
+import { createMatrixExtension, MATRIX_ARTIFACTS, matrixExtension } from "../../src/matrix/plan-extension";
 import { jcascJobs, renderJobDsl } from "../../src/matrix/render/job-dsl";
 import { EXTENSIONS } from "../../src/plan/extensions";
 import type { PlanResult } from "../../src/plan/run";
+import { ROW_2_10, withCombinations } from "./fixtures";
 
 // The matrix extension ignores the plan: its checks and files are global facts.
 const plan = {} as PlanResult;
@@ -16,6 +17,29 @@ describe("plan extension", () => {
 
   it("finds nothing fatal in the shipped matrices and pins", () => {
     expect(matrixExtension.check!(plan)).toEqual([]);
+  });
+
+  it("fails the plan with exit 2 on a broken matrix or pin, one line per rule", () => {
+    const ext = createMatrixExtension({
+      catalog: withCombinations({ ...ROW_2_10, rke2: "v1.32.5+rke2r1" }),
+      pins: { k3s: { version: "v1.37.1+k3s1", kubernetesMinor: "1.37" }, charts: { rancher: { repo: "r", chart: "rancher", version: "2.15.0", kubeVersion: "< 1.37.0-0" } } },
+      now: () => new Date("2026-11-23"),
+    });
+    expect(ext.check!(plan)).toEqual([
+      {
+        exitCode: 2,
+        problems: [
+          'matrix harvester-cloud-provider-0.2.10 combination rancher v2.10.6 + rke2 v1.32.5+rke2r1 + ubuntu-24.04: Kubernetes must satisfy the rancher v2.10.6 chart\'s kubeVersion "< 1.32.0-0" (got 1.32.5) [kube-within-chart-bounds]',
+          'platform pin K3S v1.37.1+k3s1 with CHARTS.rancher: Kubernetes must satisfy the rancher 2.15.0 chart\'s kubeVersion "< 1.37.0-0" (got 1.37.1) [kube-within-chart-bounds]',
+        ],
+      },
+    ]);
+    expect(ext.warnings!(plan)).toEqual([]);
+  });
+
+  it("warns in the plan summary once the platform's Kubernetes is past end of life", () => {
+    const ext = createMatrixExtension({ catalog: CATALOG, pins: { k3s: { version: "v1.34.6+k3s1", kubernetesMinor: "1.34" }, charts: {} }, now: () => new Date("2026-11-23") });
+    expect(ext.warnings!(plan)).toEqual(["platform pin K3S v1.34.6+k3s1: Kubernetes 1.34 reached end of life on 2026-10-27; bump K3S in src/versions.ts"]);
   });
 
   it("writes the Job DSL, the kOps Prow jobs and the Markdown matrices for --out", () => {
