@@ -61,6 +61,29 @@ const BROKEN: [string, Catalog, string[]][] = [
     ["matrix harvester-cloud-provider-0.2.10: each matrix name must be used once (it names the Jenkins folder) [no-duplicates]"],
   ],
   [
+    "a Rancher release recorded twice with different bounds",
+    { ...CATALOG, rancher: [...CATALOG.rancher, { version: "v2.10.6", kubeVersion: "< 1.33.0-0" }] },
+    ["src/matrix/data/rancher.ts v2.10.6: each version must be recorded once [no-duplicates]"],
+  ],
+  [
+    "a Rancher bound that is not a semver range",
+    { ...CATALOG, rancher: [...CATALOG.rancher, { version: "v2.16.0", kubeVersion: "below 1.38" }] },
+    ['src/matrix/data/rancher.ts v2.16.0: kubeVersion must be a semver range such as "< 1.32.0-0" (got "below 1.38") [data-shape]'],
+  ],
+  [
+    "a Kubernetes patch filed under the wrong minor",
+    { ...CATALOG, kubernetes: CATALOG.kubernetes.map((k) => (k.minor === "1.25" ? { ...k, latestPatch: "1.24.17" } : k)) },
+    ["src/matrix/data/kubernetes.ts 1.25: latestPatch must be a patch of 1.25 (got 1.24.17) [data-shape]"],
+  ],
+  [
+    "a matrix whose name cannot be a Jenkins folder, and with no rows",
+    { ...CATALOG, matrices: [SEED, { ...SEED, name: "Harvester CP", combinations: [] }] },
+    [
+      'matrix "Harvester CP": name must be lowercase letters, digits, \'.\' and \'-\' (it names the Jenkins folder) [matrix-shape]',
+      "matrix Harvester CP: must list at least one combination [matrix-shape]",
+    ],
+  ],
+  [
     "an upgrade path going backwards",
     withKops({ paths: [...CATALOG.kops.paths, { from: "1.26", to: "1.25" }] }),
     ["kops upgrade 1.26 → 1.25: an upgrade path must go forward, to a newer Kubernetes minor [upgrade-forward]"],

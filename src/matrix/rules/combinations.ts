@@ -11,11 +11,11 @@ export function matrixProblems(catalog: Catalog): string[] {
   const seen = new Map<string, number>();
   for (const m of catalog.matrices) {
     if (!NAME_RE.test(m.name)) {
-      problems.push(problem(`matrix ${JSON.stringify(m.name)}`, "name must be lowercase letters, digits, '.' and '-' (it names the Jenkins folder)", "known-versions"));
+      problems.push(problem(`matrix ${JSON.stringify(m.name)}`, "name must be lowercase letters, digits, '.' and '-' (it names the Jenkins folder)", "matrix-shape"));
     }
     seen.set(m.name, (seen.get(m.name) ?? 0) + 1);
     if (seen.get(m.name) === 2) problems.push(problem(`matrix ${m.name}`, "each matrix name must be used once (it names the Jenkins folder)", "no-duplicates"));
-    if (m.combinations.length === 0) problems.push(problem(`matrix ${m.name}`, "must list at least one combination", "known-versions"));
+    if (m.combinations.length === 0) problems.push(problem(`matrix ${m.name}`, "must list at least one combination", "matrix-shape"));
     problems.push(...duplicateProblems(m));
     for (const c of m.combinations) problems.push(...combinationProblems(catalog, m, c));
   }

@@ -15,7 +15,9 @@ export type RuleId =
   | "upgrade-coverage"
   | "skip-removal"
   | "skip-entry"
-  | "pin-consistent";
+  | "pin-consistent"
+  | "matrix-shape"
+  | "data-shape";
 
 export function problem(subject: string, rule: string, id: RuleId): string {
   return `${subject}: ${rule} [${id}]`;
