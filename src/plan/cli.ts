@@ -1,23 +1,30 @@
 /**
- * `npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>]`
+ * `npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>] [--diff <base-plan.json> [--fail-on-changes]]`
  *
  * Evaluates the real program with mocked providers: no Pulumi CLI, no cloud
- * account. Exit 0 on success, 2 on invalid config, 1 on anything else.
+ * account. Exit 0 on success, 2 on invalid config, 3 on policy violations, 4 when
+ * `--fail-on-changes` and the plan differs from `--diff`'s, 1 on anything else.
+ * With `--diff`, stdout is the Markdown diff and the summary goes to stderr.
  */
+import { readFileSync } from "node:fs";
 import { ConfigError } from "../config/errors";
+import { asPlanJson, diffPlans, hasChanges, PlanJson, renderDiffMarkdown } from "./diff";
 import { EXTENSIONS } from "./extensions";
-import { writeArtifacts, writeJson } from "./output-files";
+import { planJson, writeArtifacts, writeJson } from "./output-files";
 import { DEFAULT_STACK, planStack, PlanInputError } from "./run";
 import { renderSummary } from "./summary";
 import { planWarnings } from "./warnings";
 
-export const USAGE = "usage: npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>]";
+export const USAGE = "usage: npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>] [--diff <base-plan.json> [--fail-on-changes]]";
 
 export interface CliArgs {
   stack: string;
   configFile?: string;
   json?: string;
   out?: string;
+  /** A plan JSON of another commit to compare with. */
+  diff?: string;
+  failOnChanges?: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -33,6 +40,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (a === "--config-file") args.configFile = value();
     else if (a === "--json") args.json = value();
     else if (a === "--out") args.out = value();
+    else if (a === "--diff") args.diff = value();
+    else if (a === "--fail-on-changes") args.failOnChanges = true;
     else if (a === "--help" || a === "-h") throw new PlanInputError(USAGE);
     else if (a.startsWith("-")) throw new PlanInputError(`unknown option ${a}\n${USAGE}`);
     else if (!stackSeen) {
@@ -40,6 +49,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       stackSeen = true;
     } else throw new PlanInputError(`unexpected argument ${a}\n${USAGE}`);
   }
+  if (args.failOnChanges && !args.diff) throw new PlanInputError(`--fail-on-changes needs --diff <base-plan.json>\n${USAGE}`);
   return args;
 }
 
@@ -48,15 +58,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const args = parseArgs(argv);
     progress(`planning ${args.configFile ?? `stack ${args.stack}`} with mocked providers`);
+    // Read the base first: a wrong path should fail before a long plan.
+    const base = args.diff ? readBasePlan(args.diff) : undefined;
     const plan = await planStack({ stack: args.stack, configFile: args.configFile });
     const warnings = [...planWarnings(plan), ...EXTENSIONS.flatMap((e) => e.warnings?.(plan) ?? [])];
-    console.log(renderSummary(plan, warnings));
-    const findings = EXTENSIONS.flatMap((e) => e.check?.(plan) ?? []).filter((f) => f.problems.length > 0);
-    if (findings.length > 0) {
-      for (const f of findings) console.error(f.problems.join("\n"));
-      // Invalid input (2) outranks policy violations (3): fix the input first.
-      return Math.min(...findings.map((f) => f.exitCode));
-    }
+    const summary = renderSummary(plan, warnings);
+    if (base) console.error(summary);
+    else console.log(summary);
+    const diff = base ? diffPlans(base, planJson(plan) as PlanJson) : undefined;
+    if (diff) console.log(renderDiffMarkdown(diff));
     if (args.json) {
       writeJson(args.json, plan);
       progress(`wrote ${args.json}`);
@@ -66,7 +76,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       const files = writeArtifacts(args.out, artifacts);
       progress(`wrote ${files.length} artifacts under ${args.out}`);
     }
-    return 0;
+    // Files first, so a failing plan still leaves its JSON for the diff and the review.
+    const findings = EXTENSIONS.flatMap((e) => e.check?.(plan) ?? []).filter((f) => f.problems.length > 0);
+    if (findings.length > 0) {
+      for (const f of findings) console.error(f.problems.join("\n"));
+      // Invalid input (2) outranks policy violations (3): fix the input first.
+      return Math.min(...findings.map((f) => f.exitCode));
+    }
+    return args.failOnChanges && diff && hasChanges(diff) ? 4 : 0;
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.problems.join("\n"));
@@ -79,6 +96,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(`plan failed: ${err instanceof Error ? err.message : String(err)}`);
     if (process.env.CI_INFRA_DEBUG) console.error(err);
     return 1;
+  }
+}
+
+function readBasePlan(file: string): PlanJson {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new PlanInputError(`--diff: cannot read ${file}`);
+  }
+  try {
+    return asPlanJson(JSON.parse(text), file);
+  } catch (err) {
+    throw new PlanInputError(`--diff: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -9,6 +9,7 @@ import { parseStackConfig, RawConfig, StackConfig } from "../config";
 import { runProgram } from "../programs";
 import { PlanMocks, RecordedInvoke } from "./mocks";
 import { PlannedResource, recordRegistrations } from "./recorder";
+import { applyOverrides, isReviewStack, REVIEW_BASE_STACK, reviewOverrides } from "./review-stack";
 import { readStackFile } from "./stack-file";
 
 export const PROJECT = "ci-infra";
@@ -42,9 +43,13 @@ export function stackFilePath(stack: string): string {
 export function loadPlanConfig(opts: PlanOptions): { config: StackConfig; raw: RawConfig; environments: readonly string[] } {
   const stack = opts.stack ?? DEFAULT_STACK;
   const path = opts.configFile ? resolve(opts.configFile) : stackFilePath(stack);
-  if (!existsSync(path)) throw new PlanInputError(`no stack file at ${path}${opts.configFile ? "" : ` (stacks available: see ${STACKS_DIR})`}`);
-  const file = readStackFile(path, PROJECT);
+  // A review stack without a file of its own is staging with documented overrides (review-stack.ts).
+  const derived = !opts.configFile && !existsSync(path) && isReviewStack(stack);
+  const source = derived ? stackFilePath(REVIEW_BASE_STACK) : path;
+  if (!existsSync(source)) throw new PlanInputError(`no stack file at ${path}${opts.configFile ? "" : ` (stacks available: see ${STACKS_DIR})`}`);
+  const file = readStackFile(source, PROJECT);
   const values = { ...file.values };
+  if (derived) applyOverrides(values, reviewOverrides(stack, file.values));
   opts.edit?.(values);
   const raw = { values, secretKeys: file.secretKeys };
   return { config: parseStackConfig(raw, stack), raw, environments: file.environments };
@@ -59,12 +64,13 @@ export async function planStack(opts: PlanOptions = {}): Promise<PlanResult> {
   const mocks = new PlanMocks();
   await pulumi.runtime.setMocks(mocks, PROJECT, config.stack, false);
   const recording = recordRegistrations();
-  let artifacts: Record<string, string> = {};
+  let pending: Record<string, pulumi.Input<string>> = {};
   await pulumi.runtime.runInPulumiStack(async () => {
     const result = await runProgram(config);
-    artifacts = result.artifacts;
+    pending = result.artifacts;
     return result.outputs;
   });
+  const artifacts = await resolveArtifacts(pending);
   await pulumi.runtime.disconnect();
   const stackUrn = recording.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
   return {
@@ -77,4 +83,17 @@ export async function planStack(opts: PlanOptions = {}): Promise<PlanResult> {
     invokes: mocks.invokes,
     environments,
   };
+}
+
+/** Artifacts may wait on resource outputs (addresses, ARNs); under mocks they resolve. */
+async function resolveArtifacts(pending: Record<string, pulumi.Input<string>>): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(pending).map(async ([path, value]) => {
+      const out = pulumi.output(value);
+      // A safety net behind the renderers' placeholders: no secret may reach a plan file.
+      if (await (out as unknown as { isSecret: Promise<boolean> }).isSecret) throw new Error(`artifact ${path} would contain a secret; render it with placeholders`);
+      return [path, await new Promise<string>((resolve) => out.apply(resolve))] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
 }

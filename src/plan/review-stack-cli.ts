@@ -1,0 +1,50 @@
+/**
+ * `npm run review-stack -- <pr-number>`: writes `stacks/Pulumi.pr-<n>.yaml`.
+ *
+ * Run it after `pulumi stack init <org>/pr-<n> --copy-config-from oci-staging`:
+ * that command copies staging's config and re-encrypts its secrets for the new
+ * stack; this one then applies the review overrides (review-stack.ts) in place,
+ * keeping comments and encrypted values. Without a copied file it starts from
+ * staging's and drops encrypted values, which only the new stack could decrypt
+ * (they then come from the stack's ESC environment or `pulumi config set --secret`).
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { isMap, isScalar, parseDocument, YAMLMap } from "yaml";
+import { readStackFile } from "./stack-file";
+import { PROJECT, stackFilePath } from "./run";
+import { REVIEW_BASE_STACK, reviewOverrides } from "./review-stack";
+
+export function writeReviewStackFile(stack: string, target = stackFilePath(stack)): { path: string; created: boolean; droppedSecrets: string[] } {
+  const base = readStackFile(stackFilePath(REVIEW_BASE_STACK), PROJECT);
+  const created = !existsSync(target);
+  const doc = parseDocument(readFileSync(created ? stackFilePath(REVIEW_BASE_STACK) : target, "utf8"));
+  const droppedSecrets: string[] = [];
+  const config = doc.get("config") as YAMLMap | undefined;
+  if (created && isMap(config)) {
+    for (const item of [...config.items]) {
+      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+      if (base.secretKeys.has(key.includes(":") ? key : `${PROJECT}:${key}`)) {
+        config.delete(item.key);
+        droppedSecrets.push(key);
+      }
+    }
+  }
+  for (const o of reviewOverrides(stack, base.values)) doc.setIn(["config", o.key, ...o.path], o.value);
+  const header = `Review stack ${stack}: ${REVIEW_BASE_STACK} with the overrides of src/plan/review-stack.ts (written by npm run review-stack).`;
+  doc.commentBefore = created ? ` ${header}` : doc.commentBefore;
+  writeFileSync(target, doc.toString());
+  return { path: target, created, droppedSecrets };
+}
+
+if (require.main === module) {
+  const arg = process.argv[2] ?? "";
+  const stack = /^\d+$/.test(arg) ? `pr-${arg}` : arg;
+  try {
+    const r = writeReviewStackFile(stack);
+    process.stderr.write(`${r.created ? "wrote" : "updated"} ${r.path}\n`);
+    for (const k of r.droppedSecrets) process.stderr.write(`dropped encrypted ${k}: set it with pulumi config set --secret -s ${stack}, or import an ESC environment\n`);
+  } catch (err) {
+    process.stderr.write(`usage: npm run review-stack -- <pr-number>\n${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}

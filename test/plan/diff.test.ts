@@ -1,0 +1,131 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main, parseArgs } from "../../src/plan/cli";
+import { asPlanJson, diffPlans, diffValues, hasChanges, PlanJson, PlanJsonResource, renderDiffMarkdown } from "../../src/plan/diff";
+
+const urn = (type: string, name: string) => `urn:pulumi:oci-staging::ci-infra::${type}::${name}`;
+const BS = "oci:LoadBalancer/backendSet:BackendSet";
+const NSG = "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule";
+
+function res(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlanJsonResource> = {}): PlanJsonResource {
+  return { urn: urn(type, name), type, name, parent: null, dependsOn: [], protect: false, retainOnDelete: false, inputs, ...extra };
+}
+
+function planOf(resources: PlanJsonResource[], outputs: Record<string, unknown> = {}): PlanJson {
+  return { stack: "oci-staging", program: "oci-platform", resources, outputs };
+}
+
+const health = (port: number) => ({ name: "ingress-http", healthChecker: { protocol: "HTTP", port, urlPath: "/ping" } });
+const BASE = planOf(
+  [
+    res(BS, "oci-staging-ingress-ingress-http", health(30254)),
+    res(NSG, "oci-staging-net-node-ssh-bastion", { source: "10.20.1.0/24", tcpOptions: { destinationPortRange: { min: 22, max: 22 } } }),
+    res("oci:Core/instance:Instance", "oci-staging-server-0", { metadata: { user_data: "[secret]" }, freeformTags: { stack: "oci-staging" } }),
+  ],
+  { loadBalancerIp: "203.0.113.10" },
+);
+const HEAD = planOf(
+  [
+    res(BS, "oci-staging-ingress-ingress-http", health(30255)),
+    res("oci:Core/instance:Instance", "oci-staging-server-0", { metadata: { user_data: "[secret]" }, freeformTags: { stack: "oci-staging", role: "server" } }, { protect: true }),
+    res("oci:Core/instance:Instance", "oci-staging-ci-agent-0", { shape: "VM.Standard.E4.Flex" }),
+  ],
+  { loadBalancerIp: "203.0.113.10" },
+);
+
+describe("diffValues", () => {
+  it("reports leaf paths, array items and keys that appear or vanish", () => {
+    expect(diffValues({ a: { b: 1, c: [1, 2] } }, { a: { b: 2, c: [1], d: "x" } })).toEqual([
+      { path: "a.b", before: 1, after: 2 },
+      { path: "a.c[1]", before: 2, after: undefined },
+      { path: "a.d", before: undefined, after: "x" },
+    ]);
+    expect(diffValues({ a: [{ x: 1 }] }, { a: [{ x: 1 }] })).toEqual([]);
+  });
+});
+
+describe("diffPlans", () => {
+  const d = diffPlans(BASE, HEAD);
+
+  it("finds added, removed and changed resources by URN", () => {
+    expect(d.added.map((r) => r.name)).toEqual(["oci-staging-ci-agent-0"]);
+    expect(d.removed.map((r) => r.name)).toEqual(["oci-staging-net-node-ssh-bastion"]);
+    expect(d.changed.map((c) => [c.name, c.changes.map((x) => x.path)])).toEqual([
+      ["oci-staging-ingress-ingress-http", ["inputs.healthChecker.port"]],
+      ["oci-staging-server-0", ["inputs.freeformTags.role", "protect"]],
+    ]);
+    expect(hasChanges(d)).toBe(true);
+  });
+
+  it("sees no change between a plan and itself, and ignores dependsOn order", () => {
+    const a = planOf([res(BS, "x", {}, { dependsOn: ["u1", "u2"] })]);
+    const b = planOf([res(BS, "x", {}, { dependsOn: ["u2", "u1"] })]);
+    expect(hasChanges(diffPlans(BASE, BASE))).toBe(false);
+    expect(hasChanges(diffPlans(a, b))).toBe(false);
+  });
+
+  it("reports stack output changes", () => {
+    const o = diffPlans(planOf([], { ip: "203.0.113.10" }), planOf([], { ip: "203.0.113.11" }));
+    expect(o.outputs).toEqual([{ path: "ip", before: "203.0.113.10", after: "203.0.113.11" }]);
+  });
+});
+
+describe("renderDiffMarkdown", () => {
+  it("puts the counts on the first line, then added, removed, changed with paths", () => {
+    const md = renderDiffMarkdown(diffPlans(BASE, HEAD));
+    const lines = md.split("\n");
+    expect(lines[0]).toBe("**Plan diff for `oci-staging`**: 1 added, 1 removed, 2 changed");
+    const order = ["#### Added (1)", "#### Removed (1)", "#### Changed (2)"].map((h) => lines.indexOf(h));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(md).toContain("- `oci:Core/instance:Instance` **oci-staging-ci-agent-0**");
+    expect(md).toContain("  - `inputs.healthChecker.port`: `30254` → `30255`");
+    expect(md).toContain("  - `protect`: `false` → `true`");
+  });
+
+  it("never shows more than the redacted placeholder for a secret", () => {
+    const a = planOf([res("oci:Core/instance:Instance", "vm", { metadata: { user_data: "cGxhaW4=" } })]);
+    const b = planOf([res("oci:Core/instance:Instance", "vm", { metadata: { user_data: "[secret]" } })]);
+    const md = renderDiffMarkdown(diffPlans(a, b));
+    expect(md).toContain('`inputs.metadata.user_data`: `"cGxhaW4="` → `"[secret]"`');
+    // Both sides redacted: a changed secret cannot be seen, and is not reported.
+    expect(hasChanges(diffPlans(b, b))).toBe(false);
+  });
+
+  it("says so when nothing changed, and truncates long values", () => {
+    expect(renderDiffMarkdown(diffPlans(BASE, BASE)).split("\n")).toEqual(["**Plan diff for `oci-staging`**: 0 added, 0 removed, 0 changed", "", "No changes."]);
+    const long = renderDiffMarkdown(diffPlans(planOf([res(BS, "x", { v: "a" })]), planOf([res(BS, "x", { v: "b".repeat(500) })])));
+    expect(long.split("\n").find((l) => l.includes("inputs.v"))!.length).toBeLessThan(200);
+  });
+});
+
+describe("plan JSON input", () => {
+  it("rejects what is not a plan", () => {
+    expect(() => asPlanJson({ resources: [] }, "x.json")).toThrow(/x\.json is not a plan JSON/);
+    expect(() => asPlanJson({ stack: "s", resources: [{ name: "n" }] }, "x.json")).toThrow(/lacks urn or type/);
+    expect(asPlanJson({ stack: "s", resources: [] }, "x.json").outputs).toEqual({});
+  });
+});
+
+describe("CLI flags", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("parses --diff and --fail-on-changes, which needs --diff", () => {
+    expect(parseArgs(["oci-prod", "--diff", "base.json", "--fail-on-changes"])).toEqual({ stack: "oci-prod", diff: "base.json", failOnChanges: true });
+    expect(() => parseArgs(["--fail-on-changes"])).toThrow(/--fail-on-changes needs --diff/);
+    expect(() => parseArgs(["--diff"])).toThrow(/--diff needs a value/);
+  });
+
+  it("exits 1 on an unreadable or malformed base plan, before planning", async () => {
+    const err: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const dir = mkdtempSync(join(tmpdir(), "diff-"));
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ hello: 1 }));
+    expect(await main(["oci-staging", "--diff", join(dir, "missing.json")])).toBe(1);
+    expect(await main(["oci-staging", "--diff", join(dir, "bad.json")])).toBe(1);
+    expect(err.join("\n")).toMatch(/cannot read .*missing\.json[\s\S]*bad\.json is not a plan JSON/);
+  });
+});
