@@ -22,6 +22,10 @@ describe("matrix CLI", () => {
     expect(parseMatrixArgs(["-h"])).toBe("help");
   });
 
+  it("--help prints the usage and exits 0", () => {
+    expect(run(["--help"])).toEqual({ code: 0, out: `${USAGE}\n`, err: "" });
+  });
+
   it("--check on the shipped matrices prints them and exits 0", () => {
     const r = run(["--check"]);
     expect(r.code).toBe(0);

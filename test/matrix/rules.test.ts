@@ -76,6 +76,14 @@ const BROKEN: [string, Catalog, string[]][] = [
     ["src/matrix/data/kubernetes.ts 1.25: latestPatch must be a patch of 1.25 (got 1.24.17) [data-shape]"],
   ],
   [
+    "a misspelled Kubernetes minor in the data (reported, not thrown)",
+    { ...CATALOG, kubernetes: [...CATALOG.kubernetes, { minor: "1.25.3", endOfLife: "someday" }] },
+    [
+      "src/matrix/data/kubernetes.ts 1.25.3: minor must be written like 1.30 [data-shape]",
+      "src/matrix/data/kubernetes.ts 1.25.3: endOfLife must be an ISO date (got someday) [data-shape]",
+    ],
+  ],
+  [
     "a matrix whose name cannot be a Jenkins folder, and with no rows",
     { ...CATALOG, matrices: [SEED, { ...SEED, name: "Harvester CP", combinations: [] }] },
     [

@@ -54,7 +54,8 @@ function coverageProblems(catalog: Catalog): string[] {
   const { window, paths } = catalog.kops;
   return catalog.kubernetes
     .map((k) => k.minor)
-    .filter((minor) => inWindow(window, minor) && minor !== window.oldest)
+    // Misspelled minors are data-shape problems, reported by rules/data.ts.
+    .filter((minor) => isMinor(minor) && inWindow(window, minor) && minor !== window.oldest)
     .filter((minor) => !paths.some((p) => p.to === minor))
     .map((minor) => problem(`kops window ${windowLabel(window)}`, `every minor after the oldest needs an upgrade path into it (got none into ${minor})`, "upgrade-coverage"));
 }
