@@ -3,6 +3,7 @@
  * and one per kOps upgrade path. Renderers and reports read these, so a job's
  * name and versions are worked out in one place.
  */
+import { KOPS_JOB } from "./data/kops";
 import { combinationLabel } from "./rules/problem";
 import { pathLabel } from "./rules/kops";
 import type { Catalog, ChartMatrix, Combination, SkipEntry, UpgradePath } from "./types";
@@ -55,7 +56,8 @@ export function combinationJobs(catalog: Catalog): CombinationJob[] {
   );
 }
 
-const k = (minor: string) => `k${minor.replace(".", "")}`;
+/** `1.24` → `124`, as kOps job names write versions. */
+const short = (minor: string) => minor.replace(".", "");
 
 export function upgradeJobs(catalog: Catalog): UpgradeJob[] {
   const patch = (minor: string) => {
@@ -68,7 +70,7 @@ export function upgradeJobs(catalog: Catalog): UpgradeJob[] {
     return {
       path,
       // kOps' own naming: k<kubernetes>-ko<kops>; kOps releases track Kubernetes minors.
-      name: `e2e-kops-aws-upgrade-${k(path.from)}-ko${path.from.replace(".", "")}-to-${k(path.to)}-ko${path.to.replace(".", "")}`,
+      name: `e2e-kops-${KOPS_JOB.cloud}-upgrade-k${short(path.from)}-ko${short(path.from)}-to-k${short(path.to)}-ko${short(path.to)}`,
       label: pathLabel(path),
       kubernetesFrom: patch(path.from),
       kubernetesTo: patch(path.to),
