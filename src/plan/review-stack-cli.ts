@@ -1,10 +1,11 @@
 /**
  * `npm run review-stack -- <pr-number>`: writes `stacks/Pulumi.pr-<n>.yaml`.
  *
- * Run it after `pulumi stack init <org>/pr-<n> --copy-config-from oci-staging`:
- * that command copies staging's config and re-encrypts its secrets for the new
- * stack; this one then applies the review overrides (review-stack.ts) in place,
- * keeping comments and encrypted values. Without a copied file it starts from
+ * Run it after `pulumi config cp --stack <org>/oci-staging --dest <org>/pr-<n>`
+ * (or `pulumi stack init ... --copy-config-from`): that copies staging's config
+ * and re-encrypts its secrets for the new stack; this then applies the review
+ * overrides (review-stack.ts) in place, keeping comments and encrypted values,
+ * and adds staging's ESC `environment:` imports, which the copy leaves out. Without a copied file it starts from
  * staging's and drops encrypted values, which only the new stack could decrypt
  * (they then come from the stack's ESC environment or `pulumi config set --secret`).
  */
@@ -30,6 +31,9 @@ export function writeReviewStackFile(stack: string, target = stackFilePath(stack
     }
   }
   for (const o of reviewOverrides(stack, base.values)) doc.setIn(["config", o.key, ...o.path], o.value);
+  // `pulumi config cp` copies config, not the ESC imports that bring the cloud credentials.
+  const baseDoc = parseDocument(readFileSync(stackFilePath(REVIEW_BASE_STACK), "utf8"));
+  if (baseDoc.has("environment") && !doc.has("environment")) doc.set("environment", baseDoc.get("environment"));
   const header = `Review stack ${stack}: ${REVIEW_BASE_STACK} with the overrides of src/plan/review-stack.ts (written by npm run review-stack).`;
   doc.commentBefore = created ? ` ${header}` : doc.commentBefore;
   writeFileSync(target, doc.toString());
