@@ -132,7 +132,7 @@ const issuerUrl = () =>
 const gcpRole = () =>
   z
     .string({ error: "must be a role name" })
-    .refine((r) => !(PRIMITIVE_ROLES as readonly string[]).includes(r), { error: "must not be a primitive role (owner, editor, viewer): grant the predefined roles e2e needs" })
+    .refine((r) => !(PRIMITIVE_ROLES as readonly string[]).includes(r), { error: "must not be a primitive role (owner, editor, viewer): grant the predefined roles e2e needs", abort: true })
     .refine((r) => /^roles\/[a-zA-Z]+\.[a-zA-Z.]+$/.test(r), { error: "must be a predefined role such as roles/compute.admin" });
 
 const distinct = <T extends z.ZodTypeAny>(item: T, what: string) =>
@@ -226,7 +226,10 @@ export const kopsCiSchema = z
         folderId: numericId("a folder id", 6, 20).optional(),
         orgId: numericId("an organization id", 6, 20).optional(),
         billingAccount: z.string({ error: "must be a billing account id" }).regex(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, { error: "must be a billing account id such as 012345-6789AB-CDEF01" }),
-        /** Project ids are `<projectPrefix>-<nn>`; globally unique, so per stack. */
+        /**
+         * Project ids are `<projectPrefix>-<nn>` (three digits from 100 on);
+         * globally unique, so per stack. 26 + 4 characters fit the 30 of a project id.
+         */
         projectPrefix: z.string({ error: "must be a project id prefix" }).regex(/^[a-z][a-z0-9-]{2,24}[a-z0-9]$/, {
           error: "must be 4-26 lowercase letters, digits or '-', starting with a letter (project ids are <prefix>-<nn>, at most 30 characters)",
         }),
@@ -283,13 +286,6 @@ export const kopsCiSchema = z
         branches: distinct(z.string({ error: "must be a branch name" }).regex(/^(master|main|release-\d+\.\d+)$/, { error: "must be master, main or release-<major>.<minor>" }), "branches").default(["master"]),
       })
       .prefault({}),
-  })
-  .superRefine((s, ctx) => {
-    const width = Math.max(2, String(s.boskos.count).length);
-    const longest = `${s.boskos.projectPrefix}-${"9".repeat(width)}`;
-    if (longest.length > 30) {
-      ctx.addIssue({ code: "custom", path: ["boskos", "projectPrefix"], params: { value: s.boskos.projectPrefix }, message: `is too long for ${s.boskos.count} projects: ${longest} exceeds the 30 characters of a project id` });
-    }
   });
 
 export type KopsCiInput = z.input<typeof kopsCiSchema>;

@@ -122,9 +122,9 @@ export function storagePolicy(s: KopsCiSettings): PolicyDocument {
   const discovery = `arn:aws:s3:::${s.aws.discovery.bucket}`;
   return doc(
     { Sid: "StoreBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration", "s3:GetBucketVersioning"], Resource: [state, discovery] },
-    { Sid: "StateObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${state}/*` },
-    // kOps writes the OIDC documents with a public-read ACL: see AwsKopsStores.
-    { Sid: "DiscoveryObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:PutObjectAcl", "s3:DeleteObject"], Resource: `${discovery}/*` },
+    // kOps writes the OIDC documents without an ACL once it sees the bucket is public.
+    { Sid: "DiscoveryIsPublic", Effect: "Allow", Action: ["s3:GetBucketPolicyStatus"], Resource: discovery },
+    { Sid: "StoreObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`${state}/*`, `${discovery}/*`] },
   );
 }
 

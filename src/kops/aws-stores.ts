@@ -4,10 +4,14 @@
  *
  * The discovery bucket is the one public bucket of this program, on purpose:
  * AWS STS and every IRSA client fetch the e2e clusters' OIDC documents without
- * credentials. kOps writes them with a public-read ACL (its AWS getting-started
- * guide creates the bucket with ACLs enabled and public access allowed), so the
- * bucket keeps ACLs on and a policy grants anonymous GetObject only; nobody may
- * list it. Its objects expire like the state they belong to.
+ * credentials. The bucket policy grants anonymous GetObject only (nobody may
+ * list), and ACLs stay disabled: kOps asks S3 whether the bucket is already
+ * public (GetBucketPolicyStatus) and then writes the documents without an ACL
+ * (kubernetes/kops pkg/model/issuerdiscovery.go). Its objects expire like the
+ * state they belong to.
+ *
+ * Both buckets are retained on delete: a destroy, or a rename that replaces
+ * them, leaves the data for a person to remove.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -33,7 +37,7 @@ export class KopsStores extends CiComponent {
       bucket: args.stateStore.bucket,
       region,
       tags: ownerTags(args.stack, name, { purpose: "kops-state-store", "written-by": "kops-e2e-jobs" }),
-    }, this.childOpts());
+    }, this.childOpts({ retainOnDelete: true }));
     const stateName = state.bucket;
     new aws.s3.BucketPublicAccessBlock(this.childName("state-private"), {
       bucket: stateName,
@@ -66,18 +70,18 @@ export class KopsStores extends CiComponent {
       bucket: args.discovery.bucket,
       region,
       tags: ownerTags(args.stack, name, { purpose: "kops-oidc-discovery-public", "written-by": "kops-e2e-jobs" }),
-    }, this.childOpts());
+    }, this.childOpts({ retainOnDelete: true }));
     const discoveryName = discovery.bucket;
+    // Public through the bucket policy only: ACLs stay blocked and disabled.
     const publicAccess = new aws.s3.BucketPublicAccessBlock(this.childName("discovery-public"), {
       bucket: discoveryName,
       region,
-      blockPublicAcls: false,
-      ignorePublicAcls: false,
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
       blockPublicPolicy: false,
       restrictPublicBuckets: false,
     }, this.childOpts());
-    // ACLs stay enabled: kOps sets public-read on each document it writes.
-    new aws.s3.BucketOwnershipControls(this.childName("discovery-ownership"), { bucket: discoveryName, region, rule: { objectOwnership: "BucketOwnerPreferred" } }, this.childOpts());
+    new aws.s3.BucketOwnershipControls(this.childName("discovery-ownership"), { bucket: discoveryName, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, this.childOpts());
     new aws.s3.BucketServerSideEncryptionConfiguration(this.childName("discovery-encryption"), {
       bucket: discoveryName,
       region,

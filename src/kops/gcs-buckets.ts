@@ -1,7 +1,9 @@
 /**
  * The two GCS buckets of kOps CI. Each says in its labels what writes it, and
  * its objects expire by rules held here (upstream applied them by hand, and
- * kept a results bucket nobody could explain: BRIEF §2).
+ * kept a results bucket nobody could explain: BRIEF §2). Both are retained on
+ * delete: a destroy, or a rename that replaces them, leaves the objects for a
+ * person to remove.
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -50,7 +52,7 @@ export class KopsBuckets extends CiComponent {
       publicAccessPrevention: args.staging.publicRead ? "inherited" : "enforced",
       lifecycleRules: [deleteAfter(args.staging.pullsAgeDays, [STAGING_PREFIXES.pulls]), deleteAfter(args.staging.kopsAgeDays, [STAGING_PREFIXES.kops])],
       labels: gcpLabels(args.stack, name, { purpose: "kops-staged-builds-and-version-markers", "written-by": "kops-ci-jobs-pulls-and-kops-publisher-releases" }),
-    }, this.childOpts());
+    }, this.childOpts({ retainOnDelete: true }));
     if (args.staging.publicRead) {
       new gcp.storage.BucketIAMMember(this.childName("staging-public-read"), {
         bucket: staging.name,
@@ -65,7 +67,7 @@ export class KopsBuckets extends CiComponent {
       publicAccessPrevention: "enforced",
       lifecycleRules: [deleteAfter(args.results.ageDays)],
       labels: gcpLabels(args.stack, name, { purpose: "kops-ci-results", "written-by": "kops-ci-e2e-jobs" }),
-    }, this.childOpts());
+    }, this.childOpts({ retainOnDelete: true }));
 
     this.stagingBucket = staging.name;
     this.resultsBucket = results.name;
