@@ -24,7 +24,7 @@ const schema = z.strictObject({
       z.strictObject({
         rule: z.string().min(1),
         stacks,
-        /** Pulumi logical names of the resources excepted. */
+        /** Pulumi logical names of the resources excepted; `*` matches any run of characters. */
         resources: z.array(z.string().min(1)).min(1),
         reason: z.string().min(10),
         approvedBy: z.string().min(1),
@@ -53,10 +53,12 @@ export function loadAllowances(file = ALLOWANCES_FILE): Allowances {
   return parseAllowances(readFileSync(file, "utf8"), file);
 }
 
-/** `pr-*` style patterns: `*` matches any run of characters. */
-export function stackMatches(patterns: readonly string[], stack: string): boolean {
-  return patterns.some((p) => new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(stack));
+/** `pr-*` style patterns (stacks, resource names): `*` matches any run of characters. */
+export function matches(patterns: readonly string[], name: string): boolean {
+  return patterns.some((p) => new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name));
 }
+
+export const stackMatches = matches;
 
 export interface StackAllowances {
   readonly publicBuckets: string[];
@@ -76,5 +78,5 @@ export function allowancesFor(a: Allowances, stack: string, today = new Date().t
 }
 
 export function isExcepted(exceptions: readonly PolicyException[], rule: string, resource: string): boolean {
-  return exceptions.some((e) => e.rule === rule && e.resources.includes(resource));
+  return exceptions.some((e) => e.rule === rule && matches(e.resources, resource));
 }

@@ -4,6 +4,7 @@
  * `--policy-pack-config`, the file the offline plan writes with `--out`.
  */
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { matches } from "./allowances";
 import { configSchemaFor } from "./crossguard-config";
 import { RULES } from "./index";
 import { appliesTo, Enforcement, PolicyConfig, Rule } from "./types";
@@ -31,7 +32,7 @@ export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy & { con
     validateResource: (args, reportViolation) => {
       if (!appliesTo(rule, args.type)) return;
       const cfg = args.getConfig<PackConfig>();
-      if (cfg.exceptions?.includes(args.name)) return;
+      if (cfg.exceptions && matches(cfg.exceptions, args.name)) return;
       const resource = { type: args.type, name: args.name, urn: args.urn, inputs: args.props, protect: args.opts.protect };
       for (const why of rule.check(resource, cfg)) reportViolation(why);
     },

@@ -6,7 +6,7 @@
  */
 import type { PlanExtension } from "../plan/extensions";
 import type { PlanResult } from "../plan/run";
-import { allowancesFor, isExcepted, loadAllowances, StackAllowances } from "./allowances";
+import { allowancesFor, isExcepted, loadAllowances, PolicyException, StackAllowances } from "./allowances";
 import { crossGuardConfig } from "./crossguard-config";
 import { evaluate, formatViolation, PolicyConfig, PolicyResource, Violation } from "./index";
 
@@ -39,6 +39,8 @@ export interface PlanPolicyResult {
   readonly advisory: Violation[];
   /** Violations an exception in policy/allowances.yaml excuses. */
   readonly excepted: Violation[];
+  /** Exceptions in force that excuse nothing any more: candidates for removal. */
+  readonly unused: PolicyException[];
 }
 
 export function policyResourcesOf(plan: Pick<PlanResult, "resources">): PolicyResource[] {
@@ -51,12 +53,14 @@ export function evaluatePlan(plan: Pick<PlanResult, "stack" | "config" | "resour
   const config = policyConfigFor(plan, allowances);
   const all = evaluate(policyResourcesOf(plan), config);
   const excused = (v: Violation) => isExcepted(allowances.exceptions, v.rule, v.resource);
+  const excepted = all.filter(excused);
   return {
     config,
     allowances,
     mandatory: all.filter((v) => v.enforcement === "mandatory" && !excused(v)),
     advisory: all.filter((v) => v.enforcement === "advisory" && !excused(v)),
-    excepted: all.filter(excused),
+    excepted,
+    unused: allowances.exceptions.filter((e) => !excepted.some((v) => isExcepted([e], v.rule, v.resource))),
   };
 }
 
@@ -77,6 +81,7 @@ export const policyExtension: PlanExtension = {
     return [
       ...r.advisory.map(formatViolation),
       ...r.excepted.map((v) => `${formatViolation(v)} (excepted in policy/allowances.yaml)`),
+      ...r.unused.map((e) => `policy exception for ${e.rule} on ${e.resources.join(", ")} excuses nothing in this stack: remove it from policy/allowances.yaml`),
       ...r.allowances.expired.map((e) => `policy exception for ${e.rule} on ${e.resources.join(", ")} expired on ${e.expires}: renew it in policy/allowances.yaml or fix the resources`),
     ];
   },
