@@ -10,5 +10,10 @@ export function planWarnings(plan: PlanResult): string[] {
     const clusterNodes = s.nodes.server.count + s.nodes.agent.count;
     if (clusterNodes < 2) w.push(`${clusterNodes} load-balancer backend: losing that node takes the ingress down`);
   }
+  if (plan.config.program === "kops-ci") {
+    const s = plan.config.settings;
+    if (!s.buckets.staging.publicRead) w.push(`buckets.staging.publicRead is false: kOps e2e clusters on AWS cannot download staged builds from gs://${s.buckets.staging.name} anonymously`);
+    if (s.boskos.count < 2) w.push("one Boskos project: a job waits while the janitor cleans it");
+  }
   return w;
 }

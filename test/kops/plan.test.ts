@@ -11,6 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { main } from "../../src/plan/cli";
 import type { PlannedResource } from "../../src/plan/recorder";
 import { PlanResult, stackFilePath } from "../../src/plan/run";
+import { planWarnings } from "../../src/plan/warnings";
 import { ofType, plan } from "../helpers";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
@@ -273,6 +274,11 @@ describe("one job, both clouds", () => {
 });
 
 describe("offline plan CLI", () => {
+  it("warns when the staging bucket is private, since AWS e2e clusters then cannot download from it", () => {
+    expect(planWarnings(staging)).toEqual(["buckets.staging.publicRead is false: kOps e2e clusters on AWS cannot download staged builds from gs://k8s-staging-kops-stg anonymously"]);
+    expect(planWarnings(prod)).toEqual([]);
+  });
+
   it("exits 2 with the key named on an invalid kops-ci stack, before anything is planned", async () => {
     const err: string[] = [];
     vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
