@@ -49,7 +49,8 @@ export const CHARTS = {
   traefik: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "41.3.0" },
   // Retired upstream (final release March 2026); kept for users who have not migrated.
   ingressNginx: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.15.1" },
-  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1" },
+  // Its chart says only ">= 1.22"; the README supports 1.33+ for v1.21, which 1.36 meets.
+  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1", kubeVersion: ">= 1.22.0-0" },
   rancher: { repo: "https://releases.rancher.com/server-charts/stable", chart: "rancher", version: "2.15.0", kubeVersion: "< 1.37.0-0" },
   jenkins: { repo: "https://charts.jenkins.io", chart: "jenkins", version: "5.9.53" },
   // The grafana/helm-charts copy is deprecated since 2026-01 (BRIEF §1).

@@ -24,11 +24,15 @@ export interface CloudInitFragment {
   /** Runs once, on first boot, after packages are installed. */
   readonly runcmd?: readonly string[];
   readonly users?: readonly Record<string, unknown>[];
+  /** Groups created before users, e.g. `docker` before its package exists. */
+  readonly groups?: readonly string[];
+  /** Host keys to install instead of generated ones (`ecdsa_private`, `ecdsa_public`, ...). */
+  readonly sshKeys?: Readonly<Record<string, string>>;
 }
 
 /** Merges fragments in order and renders `#cloud-config` YAML. */
 export function renderCloudConfig(fragments: readonly CloudInitFragment[]): string {
-  const all = <K extends keyof CloudInitFragment>(k: K) => fragments.flatMap((f) => (f[k] ?? []) as NonNullable<CloudInitFragment[K]>[number][]);
+  const all = <K extends Exclude<keyof CloudInitFragment, "sshKeys">>(k: K) => fragments.flatMap((f) => (f[k] ?? []) as NonNullable<CloudInitFragment[K]>[number][]);
   const doc: Record<string, unknown> = {
     // A full `yum update` at boot would float every package we pinned.
     package_update: false,
@@ -36,12 +40,16 @@ export function renderCloudConfig(fragments: readonly CloudInitFragment[]): stri
   };
   const bootcmd = all("bootcmd");
   const users = all("users");
+  const groups = all("groups");
+  const sshKeys = Object.assign({}, ...fragments.map((f) => f.sshKeys ?? {}));
   const writeFiles = all("writeFiles");
   const packages = all("packages");
   const runcmd = all("runcmd");
   if (bootcmd.length) doc.bootcmd = bootcmd;
   // "default" keeps the image's own user (opc), which receives the SSH key.
+  if (groups.length) doc.groups = [...new Set(groups)];
   if (users.length) doc.users = ["default", ...users];
+  if (Object.keys(sshKeys).length) doc.ssh_keys = sshKeys;
   if (writeFiles.length) doc.write_files = writeFiles.map((f) => ({ path: f.path, content: f.content, permissions: f.permissions, ...(f.owner ? { owner: f.owner } : {}) }));
   if (packages.length) doc.packages = packages.map((p) => (typeof p === "string" ? p : [...p]));
   if (runcmd.length) doc.runcmd = runcmd;

@@ -46,7 +46,9 @@ export interface RawConfig {
 }
 
 function decode(value: string): unknown {
-  // Structured config arrives as JSON text; scalars arrive as plain strings.
+  // Structured config arrives as JSON text; scalars arrive as plain strings, so a
+  // YAML `true` is "true" here.
+  if (value === "true" || value === "false") return value === "true";
   const t = value.trimStart();
   if (t.startsWith("{") || t.startsWith("[")) {
     try {

@@ -8,6 +8,7 @@ import { cidrContains, cidrOverlaps, parseCidr } from "./cidr";
 import { adminCidr, cidr, dnsName, intIn, nodePort, ocid, sshPublicKey } from "./rules";
 import { BOOT_VOLUME_MAX_GBS, BOOT_VOLUME_MIN_GBS, SHAPES } from "../oci/shapes";
 import { ORACLE_LINUX } from "../versions";
+import { platformAppsShape } from "./platform-apps";
 
 /** The ingress controllers the platform can run (BRIEF §1: ingress-nginx is retired). */
 export const INGRESS_CONTROLLERS = ["traefik", "ingress-nginx"] as const;
@@ -83,6 +84,8 @@ export const ociPlatformSchema = z
     oci: z.strictObject({
       /** Compartment every resource is created in. */
       compartmentId: ocid("compartment", "tenancy"),
+      /** The region, as also given to the provider (`oci:region`); used for Object Storage endpoints. */
+      region: z.string({ error: "must be an OCI region identifier" }).regex(/^[a-z]+(-[a-z]+)+-\d+$/, { error: "must be an OCI region identifier such as us-ashburn-1" }),
     }),
     /** Base domain: apps live at rancher.<domain>, ci.<domain>, grafana.<domain>, bot.<domain>. */
     domain: dnsName(),
@@ -146,6 +149,14 @@ export const ociPlatformSchema = z
         httpNodePort: nodePort().default(30080),
         httpsNodePort: nodePort().default(30443),
         healthNodePort: nodePort().default(30254),
+        /**
+         * Cluster: any node forwards to a controller anywhere, so a node is healthy when
+         * the controller answers through it. Local: the client IP is kept, and the
+         * controller runs on every node (a DaemonSet) so each backend answers for itself.
+         */
+        externalTrafficPolicy: z.enum(["Cluster", "Local"], { error: "must be Cluster or Local" }).default("Cluster"),
+        /** Controller replicas with externalTrafficPolicy Cluster; default 2 (spread over nodes). */
+        replicas: intIn(1, 20).default(2),
         /** Health-check path; defaults to the chosen controller's (see CONTROLLER_HEALTH_PATH). */
         healthPath: z.string().regex(/^\/[\x21-\x7e]*$/, { error: "must be an absolute URL path such as /ping" }).optional(),
       })
@@ -192,7 +203,29 @@ export const ociPlatformSchema = z
           ctx.addIssue({ code: "custom", path: ["maxBandwidthMbps"], params: { value: l.maxBandwidthMbps }, message: `must be at least minBandwidthMbps ${l.minBandwidthMbps}` });
         }
       }),
-  });
+    ...platformAppsShape,
+  })
+  .superRefine((s, ctx) => {
+    // Longhorn places each replica of a volume on a different node.
+    const storageNodes = s.nodes.server.count + s.nodes.agent.count;
+    const replicas = s.longhorn.replicaCount;
+    if (replicas !== undefined && replicas > storageNodes) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["longhorn", "replicaCount"],
+        params: { value: replicas },
+        message: `must not exceed the ${storageNodes} cluster nodes that can hold replicas (nodes.server.count + nodes.agent.count)`,
+      });
+    }
+    const sub = parseCidr(s.network.nodeSubnetCidr);
+    if (sub && sub.prefix > 26) {
+      ctx.addIssue({ code: "custom", path: ["network", "nodeSubnetCidr"], params: { value: s.network.nodeSubnetCidr }, message: "must be /26 or larger: servers take fixed addresses at the top of the node subnet" });
+    }
+  })
+  .transform((s) => ({
+    ...s,
+    longhorn: { ...s.longhorn, replicaCount: s.longhorn.replicaCount ?? Math.min(3, s.nodes.server.count + s.nodes.agent.count) },
+  }));
 
 /** A dead node must leave load-balancer rotation within this time. */
 export const MAX_DETECTION_MS = 30000;

@@ -2,6 +2,7 @@
  * Reusable zod rules. Each message is a rule a user can act on; the formatter in
  * `format.ts` prefixes the full key and appends the value it got.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseCidr } from "./cidr";
 
@@ -62,5 +63,12 @@ export const sshPublicKey = () =>
       error: "must be an OpenSSH public key line (ssh-ed25519 AAAA... comment)",
     });
 
-/** A non-empty secret. Its value never appears in messages. */
-export const secretString = () => z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
+/**
+ * A non-empty secret, handed on as a Pulumi secret Output so it stays encrypted
+ * in state and redacted in plans. Its value never appears in messages.
+ */
+export const secretString = () =>
+  z
+    .string({ error: "must be a string" })
+    .min(1, { error: "must not be empty" })
+    .transform((v) => pulumi.secret(v));

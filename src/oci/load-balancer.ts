@@ -27,10 +27,8 @@ export interface IngressLoadBalancerArgs {
   /** The ingress controller's health path, probed on `ports.health`. */
   readonly healthPath: string;
   readonly healthCheck: HealthCheckTiming;
-  /** Private IPs of every cluster node: ingress backends. */
-  readonly nodeIps: pulumi.Input<string>[];
-  /** Private IPs of the Kubernetes servers: API backends. */
-  readonly serverIps: pulumi.Input<string>[];
+  /** Protect the reserved public IP (DNS points at it). */
+  readonly protect: boolean;
 }
 
 /** Backend set and listener names, also shown in the plan. */
@@ -46,12 +44,23 @@ export function ingressHealthChecker(ports: NetworkPorts, path: string, t: Healt
 }
 
 export class IngressLoadBalancer extends CiComponent {
+  /** The reserved public IP: known before the VMs (the API certificate names it) and kept across LB replacement. */
   readonly ipAddress: pulumi.Output<string>;
   readonly loadBalancerId: pulumi.Output<string>;
+  /** The Kubernetes API listener: the cluster connection waits for it. */
+  readonly apiListener: oci.loadbalancer.Listener;
+  private readonly sets = new Map<keyof typeof BACKEND_SETS, { set: oci.loadbalancer.BackendSet; port: number }>();
 
   constructor(name: string, args: IngressLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:oci:IngressLoadBalancer", name, opts);
+    const ip = new oci.core.PublicIp(this.childName("ip"), {
+      compartmentId: args.compartmentId,
+      lifetime: "RESERVED",
+      displayName: this.childName("ip"),
+      freeformTags: ownerTags(args.stack, name),
+    }, this.childOpts({ protect: args.protect }));
     const lb = new oci.loadbalancer.LoadBalancer(this.childName("lb"), {
+      reservedIps: [{ id: ip.id }],
       compartmentId: args.compartmentId,
       displayName: this.childName("lb"),
       shape: "flexible",
@@ -63,15 +72,15 @@ export class IngressLoadBalancer extends CiComponent {
     }, this.childOpts());
     const loadBalancerId = lb.id;
 
+    let apiListener: oci.loadbalancer.Listener | undefined;
     const ingressChecker = ingressHealthChecker(args.ports, args.healthPath, args.healthCheck);
-    const sets: { key: keyof typeof BACKEND_SETS; listenPort: number; backendPort: number; ips: pulumi.Input<string>[]; checker: oci.types.input.LoadBalancer.BackendSetHealthChecker }[] = [
-      { key: "http", listenPort: 80, backendPort: args.ports.http, ips: args.nodeIps, checker: ingressChecker },
-      { key: "https", listenPort: 443, backendPort: args.ports.https, ips: args.nodeIps, checker: ingressChecker },
+    const sets: { key: keyof typeof BACKEND_SETS; listenPort: number; backendPort: number; checker: oci.types.input.LoadBalancer.BackendSetHealthChecker }[] = [
+      { key: "http", listenPort: 80, backendPort: args.ports.http, checker: ingressChecker },
+      { key: "https", listenPort: 443, backendPort: args.ports.https, checker: ingressChecker },
       {
         key: "api",
         listenPort: KUBE_API_PORT,
         backendPort: KUBE_API_PORT,
-        ips: args.serverIps,
         // The API server needs client auth for most paths; a TCP connect is the honest probe.
         checker: { protocol: "TCP", port: KUBE_API_PORT, intervalMs: args.healthCheck.intervalMs, timeoutInMillis: args.healthCheck.timeoutMs, retries: args.healthCheck.retries },
       },
@@ -84,26 +93,40 @@ export class IngressLoadBalancer extends CiComponent {
         policy: "ROUND_ROBIN",
         healthChecker: s.checker,
       }, this.childOpts());
-      s.ips.forEach((ip, i) => {
-        new oci.loadbalancer.Backend(this.childName(`${setName}-${i}`), {
-          loadBalancerId,
-          backendsetName: set.name,
-          ipAddress: ip,
-          port: s.backendPort,
-        }, this.childOpts());
-      });
+      this.sets.set(s.key, { set, port: s.backendPort });
       // TCP listeners: TLS passes through to the ingress controller, which owns certificates.
-      new oci.loadbalancer.Listener(this.childName(`${setName}-listener`), {
+      const listener = new oci.loadbalancer.Listener(this.childName(`${setName}-listener`), {
         loadBalancerId,
         name: setName,
         defaultBackendSetName: set.name,
         port: s.listenPort,
         protocol: "TCP",
       }, this.childOpts());
+      if (s.key === "api") apiListener = listener;
     }
 
     this.loadBalancerId = loadBalancerId;
-    this.ipAddress = lb.ipAddressDetails.apply((d) => d.find((a) => a.isPublic)?.ipAddress ?? d[0]?.ipAddress ?? "");
+    this.ipAddress = ip.ipAddress;
+    this.apiListener = apiListener!;
     this.registerOutputs({ ipAddress: this.ipAddress });
+  }
+
+  /**
+   * Registers the VMs once they exist: every cluster node behind the ingress sets,
+   * the servers behind the API set. (The VMs' cloud-init needs this LB's address,
+   * so backends come after the VMs.)
+   */
+  addBackends(nodeIps: pulumi.Input<string>[], serverIps: pulumi.Input<string>[]): void {
+    const byKey: Record<keyof typeof BACKEND_SETS, pulumi.Input<string>[]> = { http: nodeIps, https: nodeIps, api: serverIps };
+    for (const [key, { set, port }] of this.sets) {
+      byKey[key].forEach((ipAddress, i) => {
+        new oci.loadbalancer.Backend(this.childName(`${BACKEND_SETS[key]}-${i}`), {
+          loadBalancerId: this.loadBalancerId,
+          backendsetName: set.name,
+          ipAddress,
+          port,
+        }, this.childOpts());
+      });
+    }
   }
 }

@@ -24,6 +24,8 @@ export interface NodePoolArgs {
   readonly subnetId: pulumi.Input<string>;
   readonly nsgIds: pulumi.Input<string>[];
   readonly sshPublicKey: string;
+  /** Fixed private IPs, in order (servers); DHCP when absent. */
+  readonly privateIps?: readonly string[];
   /** cloud-config of the VM at `index`; a secret when it carries bootstrap credentials. */
   readonly userData: (index: number) => pulumi.Input<string>;
 }
@@ -50,6 +52,7 @@ export class NodePool extends CiComponent {
           assignPublicIp: "false",
           nsgIds: args.nsgIds,
           hostnameLabel: hostname,
+          privateIp: args.privateIps?.[i],
         },
         metadata: {
           ssh_authorized_keys: args.sshPublicKey,

@@ -45,11 +45,27 @@ const INVOKES: Record<string, InvokeHandler> = {
   },
 };
 
+/** Stand-ins for generated key material: the right shape, obviously fake. */
+function fakePem(label: string, n: number): string {
+  return `-----BEGIN ${label}-----\nTU9DSy0${n}\n-----END ${label}-----\n`;
+}
+
+function fakeKey(algorithm: string, n: number): Inputs {
+  const sshType = algorithm === "ED25519" ? "ssh-ed25519" : algorithm === "RSA" ? "ssh-rsa" : "ecdsa-sha2-nistp256";
+  return {
+    privateKeyPem: fakePem(algorithm === "RSA" ? "RSA PRIVATE KEY" : "PRIVATE KEY", n),
+    privateKeyOpenssh: fakePem("OPENSSH PRIVATE KEY", n),
+    publicKeyPem: fakePem("PUBLIC KEY", n),
+    publicKeyOpenssh: `${sshType} AAAAMOCK${n}\n`,
+  };
+}
+
 export class PlanMocks implements pulumi.runtime.Mocks {
   readonly invokes: RecordedInvoke[] = [];
   private readonly byId = new Map<string, Inputs>();
   private readonly ipsUsed = new Map<string, number>();
-  private lbCount = 0;
+  private publicIps = 0;
+  private serial = 0;
 
   call(args: pulumi.runtime.MockCallArgs): Inputs {
     const handler = INVOKES[args.token];
@@ -69,15 +85,28 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     switch (type) {
       case "oci:Core/vcn:Vcn":
         return { defaultSecurityListId: `${String(inputs.displayName)}-default-sl-id`, defaultRouteTableId: `${String(inputs.displayName)}-default-rt-id` };
-      case "oci:Core/instance:Instance":
-        return { privateIp: this.nextIp(String((inputs.createVnicDetails as Inputs | undefined)?.subnetId)), state: "RUNNING" };
+      case "oci:Core/instance:Instance": {
+        const vnic = (inputs.createVnicDetails as Inputs | undefined) ?? {};
+        return { privateIp: vnic.privateIp ?? this.nextIp(String(vnic.subnetId)), state: "RUNNING" };
+      }
+      case "oci:Core/publicIp:PublicIp":
+        // 203.0.113.0/24 is TEST-NET-3: an address that can never be someone's real one.
+        return { ipAddress: `203.0.113.${10 + this.publicIps++}` };
       case "gcp:serviceaccount/account:Account": {
         const email = `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`;
         return { email, member: `serviceAccount:${email}`, name: `projects/${String(inputs.project)}/serviceAccounts/${email}` };
       }
       case "oci:LoadBalancer/loadBalancer:LoadBalancer":
-        // 203.0.113.0/24 is TEST-NET-3: an address that can never be someone's real one.
-        return { ipAddressDetails: [{ ipAddress: `203.0.113.${10 + this.lbCount++}`, isPublic: true }] };
+        return { ipAddressDetails: [{ ipAddress: `203.0.113.${100 + this.publicIps++}`, isPublic: true }] };
+      case "tls:index/privateKey:PrivateKey":
+        return fakeKey(String(inputs.algorithm), this.serial++);
+      case "tls:index/selfSignedCert:SelfSignedCert":
+      case "tls:index/locallySignedCert:LocallySignedCert":
+        return { certPem: fakePem("CERTIFICATE", this.serial++) };
+      case "tls:index/certRequest:CertRequest":
+        return { certRequestPem: fakePem("CERTIFICATE REQUEST", this.serial++) };
+      case "random:index/randomPassword:RandomPassword":
+        return { result: `mock-password-${this.serial++}` };
       default:
         return {};
     }

@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /** What every program returns: stack outputs, and the files the offline plan writes with `--out`. */
 export interface ProgramResult {
   /** Stack outputs (`pulumi stack output`). */
@@ -7,5 +9,5 @@ export interface ProgramResult {
    * placeholder that keeps the file valid. The same pure renderers produce what
    * the resources receive, with the real values.
    */
-  readonly artifacts: Record<string, string>;
+  readonly artifacts: Record<string, pulumi.Input<string>>;
 }

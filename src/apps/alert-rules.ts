@@ -1,0 +1,113 @@
+/**
+ * Grafana-managed alert rules, provisioned as files (Grafana's alerting
+ * provisioning format): each a PromQL query, reduced to one value per series and
+ * compared with a threshold. Longhorn's team asked for better monitoring and
+ * alerting; these are the failures that stopped their CI before.
+ */
+export const PROMETHEUS_DS_UID = "prometheus";
+
+export interface AlertRule {
+  readonly uid: string;
+  readonly title: string;
+  readonly expr: string;
+  /** The rule fires when the reduced value is `op` threshold. */
+  readonly op: "gt" | "lt";
+  readonly threshold: number;
+  /** How long the condition must hold. */
+  readonly for: string;
+  readonly summary: string;
+}
+
+export const ALERT_RULES: readonly AlertRule[] = [
+  {
+    uid: "node-down",
+    title: "Kubernetes node not Ready",
+    // 1 while Ready, 0 otherwise (kube-state-metrics).
+    expr: 'sum by (node) (kube_node_status_condition{condition="Ready",status="true"})',
+    op: "lt",
+    threshold: 1,
+    for: "3m",
+    summary: "A cluster node has not been Ready for 3 minutes: its Longhorn replicas and ingress backend are gone.",
+  },
+  {
+    uid: "ingress-backend-unhealthy",
+    title: "Ingress controller replicas unavailable",
+    // Fewer ready controllers than wanted means load-balancer backends failing their health check.
+    expr: 'sum(kube_deployment_status_replicas_unavailable{deployment=~"traefik|ingress-nginx-controller"}) + sum(kube_daemonset_status_number_unavailable{daemonset=~"traefik|ingress-nginx-controller"}) or vector(0)',
+    op: "gt",
+    threshold: 0,
+    for: "2m",
+    summary: "An ingress controller replica is unavailable: the OCI load balancer marks that node's backend unhealthy.",
+  },
+  {
+    uid: "volume-usage-high",
+    title: "Persistent volume above 85 %",
+    expr: "max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes)",
+    op: "gt",
+    threshold: 0.85,
+    for: "10m",
+    summary: "A volume (Jenkins home, Grafana, Prometheus) is more than 85 % full.",
+  },
+  {
+    uid: "disk-usage-high",
+    title: "Node disk above 85 %",
+    expr: 'max by (instance, mountpoint) (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs"} / node_filesystem_size_bytes{fstype!~"tmpfs|overlay|squashfs"})',
+    op: "gt",
+    threshold: 0.85,
+    for: "10m",
+    summary: "A node filesystem (images, Longhorn data) is more than 85 % full.",
+  },
+  {
+    uid: "certificate-expiring",
+    title: "Certificate expires within 14 days",
+    expr: "min by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) / 86400",
+    op: "lt",
+    threshold: 14,
+    for: "1h",
+    summary: "cert-manager has not renewed a certificate that expires within 14 days (ACME HTTP-01 through port 80 failing?).",
+  },
+  {
+    uid: "jenkins-queue-stuck",
+    title: "Jenkins queue stuck",
+    // From the Jenkins prometheus plugin: builds waiting that no executor can take.
+    expr: "max(jenkins_queue_stuck_value)",
+    op: "gt",
+    threshold: 0,
+    for: "15m",
+    summary: "Builds have waited 15 minutes for an executor: a docker agent is offline or too few executors.",
+  },
+];
+
+/** `{{` is Helm's: the chart passes alerting files through `tpl`. */
+function escapeTpl(s: string): string {
+  return s.replace(/\{\{/g, '{{ "{{" }}');
+}
+
+export function renderAlertRules(rules: readonly AlertRule[] = ALERT_RULES): Record<string, unknown> {
+  return {
+    apiVersion: 1,
+    groups: [
+      {
+        orgId: 1,
+        name: "ci-platform",
+        folder: "CI platform",
+        interval: "1m",
+        rules: rules.map((r) => ({
+          uid: r.uid,
+          title: r.title,
+          condition: "C",
+          for: r.for,
+          noDataState: "OK",
+          execErrState: "Error",
+          labels: { severity: "critical" },
+          annotations: { summary: escapeTpl(r.summary) },
+          data: [
+            { refId: "A", datasourceUid: PROMETHEUS_DS_UID, relativeTimeRange: { from: 600, to: 0 }, model: { refId: "A", expr: r.expr, instant: true } },
+            { refId: "B", datasourceUid: "__expr__", model: { refId: "B", type: "reduce", expression: "A", reducer: "last" } },
+            { refId: "C", datasourceUid: "__expr__", model: { refId: "C", type: "threshold", expression: "B", conditions: [{ evaluator: { type: r.op, params: [r.threshold] } }] } },
+          ],
+        })),
+      },
+    ],
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Base of the app components: every Helm release and manifest they create is also
+ * recorded as a plan artifact (values and manifests with secrets as placeholders),
+ * so what the offline plan writes is what the cluster receives.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { CiComponent } from "../components/naming";
+import { SECRET_PLACEHOLDER } from "../config/errors";
+import { applyManifest, Manifest, manifestPath, renderManifest } from "./manifest";
+import { chartRelease, ReleaseArgs } from "./release";
+import { tlsSecret, TlsPlan } from "./tls";
+
+export interface AppArgs {
+  /** Provider of the cluster the app goes to. */
+  readonly provider: k8s.Provider;
+}
+
+
+export abstract class AppComponent extends CiComponent {
+  /** Plan artifacts: `helm/<release>.values.yaml`, `manifests/...`. */
+  readonly artifacts: Record<string, pulumi.Input<string>> = {};
+  /** Helm releases, for the plan summary and tests. */
+  readonly releases: { name: string; chart: string; version: string; release: k8s.helm.v3.Release }[] = [];
+
+  protected constructor(type: `ci-infra:${string}:${string}`, name: string, protected readonly appArgs: AppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(type, name, opts);
+  }
+
+  protected k8sOpts(opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+    return this.childOpts({ ...opts, provider: this.appArgs.provider });
+  }
+
+  /** Applies a manifest that holds no secrets. */
+  protected manifest(suffix: string, m: Manifest, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource {
+    this.artifacts[manifestPath(m)] = renderManifest(m);
+    return applyManifest(this.childName(suffix), m, this.k8sOpts(opts));
+  }
+
+  /**
+   * Applies a manifest built from secrets: `build` receives a function that maps
+   * each secret to what goes in (the Output for the cluster, the placeholder for the plan).
+   */
+  protected secretManifest(suffix: string, build: (s: <T>(real: T) => T | string) => Manifest, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource {
+    const forPlan = build(() => SECRET_PLACEHOLDER);
+    this.artifacts[manifestPath(forPlan)] = renderManifest(forPlan);
+    return applyManifest(this.childName(suffix), build((real) => real), this.k8sOpts(opts));
+  }
+
+  /** With a supplied certificate, its Secret in this app's namespace; nothing with ACME. */
+  protected suppliedTls(tls: TlsPlan, ns: string, nsResource: pulumi.Resource): pulumi.Resource[] {
+    if (tls.mode !== "secret") return [];
+    return [this.secretManifest("tls", (s) => tlsSecret(ns, s(tls.certificate), s(tls.privateKey)), { dependsOn: [nsResource] })];
+  }
+
+  protected release(suffix: string, a: ReleaseArgs, opts: pulumi.CustomResourceOptions = {}): k8s.helm.v3.Release {
+    this.artifacts[`helm/${a.name}.values.yaml`] = pulumi.output(a.values).apply((v) => `# ${a.chart.chart} ${a.chart.version} from ${a.chart.repo}\n${stringify(v)}`);
+    const release = chartRelease(this.childName(suffix), a, this.k8sOpts(opts));
+    this.releases.push({ name: a.name, chart: a.chart.chart, version: a.chart.version, release });
+    return release;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Longhorn's GitHub bot (longhorn/bot) at `bot.<domain>`: a webhook receiver on
+ * port 8080 behind HTTP basic auth, calling GitHub with a token. It reads its
+ * settings from the environment (GITHUB_TOKEN, FLASK_USERNAME, FLASK_PASSWORD);
+ * all three come from a Secret. It has no health endpoint, so probes are TCP.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AppArgs, AppComponent } from "./app-component";
+import { Manifest, namespace } from "./manifest";
+import { ingressTls, TlsPlan } from "./tls";
+import { generatedPassword } from "../components/generated-secrets";
+
+export const BOT_NAMESPACE = "github-bot";
+export const BOT_NAME = "github-bot";
+export const BOT_PORT = 8080;
+const LABELS = { "app.kubernetes.io/name": BOT_NAME, "app.kubernetes.io/managed-by": "ci-infra" };
+
+export interface BotManifestArgs {
+  readonly image: string;
+  readonly hostname: string;
+  readonly ingressClassName: string;
+  readonly tls: TlsPlan;
+  readonly basicAuthUser: string;
+}
+
+export function botSecret<T>(token: T, password: T, user: string): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: BOT_NAME, namespace: BOT_NAMESPACE, labels: LABELS },
+    type: "Opaque",
+    stringData: { GITHUB_TOKEN: token, FLASK_USERNAME: user, FLASK_PASSWORD: password },
+  };
+}
+
+export function botDeployment(a: BotManifestArgs): Manifest {
+  const fromSecret = (key: string) => ({ name: key, valueFrom: { secretKeyRef: { name: BOT_NAME, key } } });
+  const tcp = { tcpSocket: { port: BOT_PORT } };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: BOT_NAME, namespace: BOT_NAMESPACE, labels: LABELS },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: LABELS },
+      template: {
+        metadata: { labels: LABELS },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: BOT_NAME,
+              image: a.image,
+              imagePullPolicy: "IfNotPresent",
+              ports: [{ name: "http", containerPort: BOT_PORT, protocol: "TCP" }],
+              env: [fromSecret("GITHUB_TOKEN"), fromSecret("FLASK_USERNAME"), fromSecret("FLASK_PASSWORD")],
+              readinessProbe: { ...tcp, periodSeconds: 10, failureThreshold: 3 },
+              livenessProbe: { ...tcp, initialDelaySeconds: 15, periodSeconds: 20, failureThreshold: 3 },
+              resources: { requests: { cpu: "50m", memory: "96Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function botService(): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: BOT_NAME, namespace: BOT_NAMESPACE, labels: LABELS },
+    spec: { selector: LABELS, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+  };
+}
+
+export function botIngress(a: BotManifestArgs): Manifest {
+  const t = ingressTls(a.tls, a.hostname, "github-bot-tls");
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name: BOT_NAME, namespace: BOT_NAMESPACE, labels: LABELS, annotations: t.annotations },
+    spec: {
+      ingressClassName: a.ingressClassName,
+      tls: t.tls,
+      rules: [{ host: a.hostname, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: BOT_NAME, port: { name: "http" } } } }] } }],
+    },
+  };
+}
+
+export interface GithubBotArgs extends AppArgs, BotManifestArgs {
+  readonly githubToken: pulumi.Output<string>;
+  readonly dependsOn: pulumi.Resource[];
+}
+
+export class GithubBot extends AppComponent {
+  readonly url: string;
+  /** The webhook URL to give GitHub, with the generated basic-auth credentials (secret). */
+  readonly webhookUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: GithubBotArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ci-infra:apps:GithubBot", name, args, opts);
+    const ns = this.manifest("namespace", namespace(BOT_NAMESPACE));
+    const password = generatedPassword(this.childName("basic-auth"), 32, this.childOpts());
+    const secret = this.secretManifest("secret", (s) => botSecret(s(args.githubToken), s(password), args.basicAuthUser), { dependsOn: [ns] });
+    const deployment = this.manifest("deployment", botDeployment(args), { dependsOn: [secret] });
+    const service = this.manifest("service", botService(), { dependsOn: [ns] });
+    this.manifest("ingress", botIngress(args), { dependsOn: [service, deployment, ...this.suppliedTls(args.tls, BOT_NAMESPACE, ns), ...args.dependsOn] });
+    this.url = `https://${args.hostname}`;
+    this.webhookUrl = pulumi.secret(pulumi.interpolate`https://${args.basicAuthUser}:${password}@${args.hostname}/project`);
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Config of what runs on the cluster: TLS, the apps and Longhorn. Part of the
+ * `oci-platform` program's schema; hostnames default to `<app>.<domain>`.
+ */
+import { z } from "zod";
+import { dnsName, intIn, secretString } from "./rules";
+
+/** Longhorn's orphan kinds (setting `orphan-resource-auto-deletion`, v1.9+). */
+export const ORPHAN_KINDS = ["replica-data", "instance"] as const;
+
+/**
+ * Tags that move: an image named by one of these is not pinned. longhorn/bot's CI
+ * publishes only `longhornio/github-bot:master`, so the bot's image has no default:
+ * mirror or build it and pin the digest.
+ */
+export const FLOATING_TAGS = ["latest", "master", "main", "stable", "edge", "nightly"];
+
+const IMAGE_RE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+export const platformAppsShape = {
+  /** Protect stateful resources (CA keys, the reserved IP, app volumes, backup bucket) against deletion. */
+  protect: z.boolean({ error: "must be true or false" }).default(true),
+  cluster: z
+    .strictObject({
+      /** How long the first `pulumi up` waits for the new API server. */
+      readyTimeoutSeconds: intIn(60, 7200).default(1500),
+    })
+    .prefault({}),
+  tls: z
+    .strictObject({
+      /** acme: cert-manager with Let's Encrypt over HTTP-01; secret: your certificate. */
+      mode: z.enum(["acme", "secret"], { error: "must be acme or secret" }).default("acme"),
+      /** Let's Encrypt account email (expiry notices). */
+      acmeEmail: z.email({ error: "must be an email address" }).optional(),
+      /** staging issues untrusted certificates with generous rate limits; use it outside prod. */
+      acmeServer: z.enum(["staging", "production"], { error: "must be staging or production" }).default("production"),
+      /** PEM certificate chain covering every app host (mode secret). */
+      certificate: secretString().optional(),
+      /** PEM private key of that certificate (mode secret). */
+      privateKey: secretString().optional(),
+    })
+    .prefault({})
+    .superRefine((t, ctx) => {
+      if (t.mode === "acme" && !t.acmeEmail) ctx.addIssue({ code: "custom", path: ["acmeEmail"], message: "must be set when mode is acme: Let's Encrypt needs an account email" });
+      if (t.mode === "secret") {
+        for (const k of ["certificate", "privateKey"] as const) {
+          if (!t[k]) ctx.addIssue({ code: "custom", path: [k], message: "must be set (with --secret) when mode is secret" });
+        }
+      }
+    }),
+  rancher: z.strictObject({ hostname: dnsName().optional() }).prefault({}),
+  jenkins: z
+    .strictObject({
+      hostname: dnsName().optional(),
+      /** Executors on each ci-agent VM: concurrent Docker jobs per VM. */
+      executorsPerAgent: intIn(1, 32).default(2),
+      /** JENKINS_HOME volume on Longhorn. */
+      storageGbs: intIn(8, 4096).default(50),
+    })
+    .prefault({}),
+  grafana: z
+    .strictObject({
+      hostname: dnsName().optional(),
+      storageGbs: intIn(1, 1024).default(10),
+      /** Where alerts go (Slack-compatible or generic webhook URL); a secret, it often embeds a token. */
+      alertWebhookUrl: secretString().optional(),
+    })
+    .prefault({}),
+  prometheus: z
+    .strictObject({
+      retentionDays: intIn(1, 365).default(15),
+      storageGbs: intIn(8, 4096).default(50),
+    })
+    .prefault({}),
+  githubBot: z
+    .strictObject({
+      enabled: z.boolean({ error: "must be true or false" }).default(false),
+      hostname: dnsName().optional(),
+      /** The bot's image, pinned by digest (`repo@sha256:...`) or an immutable tag. */
+      image: z
+        .string()
+        .regex(IMAGE_RE, { error: "must be an image reference such as registry.example.org/github-bot@sha256:<digest>" })
+        .refine((i) => isPinnedImage(i), { error: `must be pinned by digest or a version tag (not ${FLOATING_TAGS.join("/")}); longhorn/bot publishes only :master, so mirror it and pin the digest` })
+        .optional(),
+      /** GitHub token the bot calls the API with. */
+      githubToken: secretString().optional(),
+      /** User name of the HTTP basic auth on the webhook endpoint; the password is generated. */
+      basicAuthUser: z.string().regex(/^[a-z][a-z0-9-]{2,31}$/, { error: "must be 3-32 lowercase letters, digits or '-'" }).default("github"),
+    })
+    .prefault({})
+    .superRefine((b, ctx) => {
+      if (!b.enabled) return;
+      if (!b.githubToken) ctx.addIssue({ code: "custom", path: ["githubToken"], message: "must be set (pulumi config set --secret --path githubBot.githubToken) while the bot is enabled" });
+      if (!b.image) ctx.addIssue({ code: "custom", path: ["image"], message: "must be set while the bot is enabled: a pinned image of longhorn/bot (repo@sha256:<digest>)" });
+    }),
+  longhorn: z
+    .strictObject({
+      /** Replicas of each volume; default min(3, cluster nodes). Never above the nodes that can hold them. */
+      replicaCount: intIn(1, 10).optional(),
+      /** Orphans Longhorn deletes by itself once the grace period has passed. */
+      orphanAutoDeletion: z.array(z.enum(ORPHAN_KINDS, { error: `must be one of ${ORPHAN_KINDS.join(", ")}` })).default([...ORPHAN_KINDS]),
+      /** Seconds an orphan must stay orphaned before deletion, so a CR briefly missing during an update survives. */
+      orphanGracePeriodSeconds: intIn(0, 86400).default(300),
+      backup: z
+        .strictObject({
+          /** Back volumes up to an OCI Object Storage bucket created here (S3-compatible API). */
+          enabled: z.boolean().default(false),
+          /** OCI Object Storage namespace of the tenancy (`oci os ns get`). */
+          namespace: z.string().regex(/^[a-z0-9]+$/, { error: "must be the tenancy's Object Storage namespace" }).optional(),
+          /** Customer secret key of an OCI user allowed to write the bucket (S3 compatibility needs one). */
+          accessKeyId: secretString().optional(),
+          secretAccessKey: secretString().optional(),
+        })
+        .prefault({})
+        .superRefine((b, ctx) => {
+          if (!b.enabled) return;
+          for (const k of ["namespace", "accessKeyId", "secretAccessKey"] as const) {
+            if (!b[k]) ctx.addIssue({ code: "custom", path: [k], message: "must be set when backup is enabled" });
+          }
+        }),
+    })
+    .prefault({}),
+};
+
+/** Config keys (below `ci-infra:`) that must be set with `--secret`. */
+export const PLATFORM_SECRET_KEYS: readonly string[][] = [
+  ["githubBot", "githubToken"],
+  ["grafana", "alertWebhookUrl"],
+  ["tls", "privateKey"],
+  ["longhorn", "backup", "accessKeyId"],
+  ["longhorn", "backup", "secretAccessKey"],
+];
+
+/** True when the reference names a digest, or a tag that is not a moving one. */
+export function isPinnedImage(ref: string): boolean {
+  if (/@sha256:[a-f0-9]{64}$/.test(ref)) return true;
+  const last = ref.split("/").pop()!;
+  const tag = last.includes(":") ? last.split(":").pop()! : undefined;
+  return tag !== undefined && !FLOATING_TAGS.includes(tag);
+}

@@ -1,0 +1,118 @@
+/**
+ * What runs on the cluster, in dependency order: storage and the ingress
+ * controller first, then certificates, then the apps that need both.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AppComponent } from "../apps/app-component";
+import { CertManager } from "../apps/cert-manager";
+import { GithubBot } from "../apps/github-bot";
+import { appHosts } from "../apps/hosts";
+import { IngressController } from "../apps/ingress-controller";
+import { Jenkins, JenkinsAgentRef } from "../apps/jenkins";
+import { Longhorn } from "../apps/longhorn";
+import { Monitoring } from "../apps/monitoring";
+import { Rancher } from "../apps/rancher";
+import { TlsPlan } from "../apps/tls";
+import type { OciPlatformSettings } from "../config/oci-platform";
+
+export interface ClusterHandles {
+  readonly provider: k8s.Provider;
+  readonly agents: readonly JenkinsAgentRef[];
+  readonly agentPrivateKey: pulumi.Output<string>;
+  /** Job DSL of the test matrices, seeded into Jenkins. */
+  readonly jobDsl?: string;
+}
+
+export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHandles): { outputs: Record<string, unknown>; artifacts: Record<string, pulumi.Input<string>> } {
+  const provider = c.provider;
+  const hosts = appHosts(s.domain, { rancher: s.rancher.hostname, jenkins: s.jenkins.hostname, grafana: s.grafana.hostname, bot: s.githubBot.hostname });
+  const clusterNodes = s.nodes.server.count + s.nodes.agent.count;
+  const components: AppComponent[] = [];
+  const add = <T extends AppComponent>(x: T): T => (components.push(x), x);
+
+  const storage = add(new Longhorn(`${stack}-longhorn`, {
+    provider,
+    stack,
+    compartmentId: s.oci.compartmentId,
+    region: s.oci.region,
+    replicaCount: s.longhorn.replicaCount,
+    orphanAutoDeletion: s.longhorn.orphanAutoDeletion,
+    orphanGracePeriodSeconds: s.longhorn.orphanGracePeriodSeconds,
+    protect: s.protect,
+    backup: s.longhorn.backup.enabled
+      ? { namespace: s.longhorn.backup.namespace!, accessKeyId: s.longhorn.backup.accessKeyId!, secretAccessKey: s.longhorn.backup.secretAccessKey! }
+      : undefined,
+  }));
+  const ingress = add(new IngressController(`${stack}-ingress-controller`, {
+    provider,
+    contract: {
+      controller: s.ingress.controller,
+      httpNodePort: s.ingress.httpNodePort,
+      httpsNodePort: s.ingress.httpsNodePort,
+      healthNodePort: s.ingress.healthNodePort,
+      externalTrafficPolicy: s.ingress.externalTrafficPolicy,
+      // Required anti-affinity: never more replicas than nodes to spread them on.
+      replicas: Math.min(s.ingress.replicas, clusterNodes),
+    },
+  }));
+
+  let tls: TlsPlan;
+  const ready = [storage.ready, ingress.ready];
+  if (s.tls.mode === "acme") {
+    const cm = add(new CertManager(`${stack}-cert-manager`, { provider, acmeServer: s.tls.acmeServer, acmeEmail: s.tls.acmeEmail!, ingressClassName: ingress.ingressClassName, dependsOn: [ingress.ready] }));
+    tls = { mode: "acme", issuer: cm.issuer };
+    ready.push(cm.ready);
+  } else {
+    // Each app puts the supplied certificate in its own namespace.
+    tls = { mode: "secret", certificate: s.tls.certificate!, privateKey: s.tls.privateKey! };
+  }
+  const web = { ingressClassName: ingress.ingressClassName, tls };
+
+  const rancher = add(new Rancher(`${stack}-rancher`, { provider, ...web, hostname: hosts.rancher, replicas: Math.min(s.nodes.server.count, 3), dependsOn: ready }));
+  const jenkins = add(new Jenkins(`${stack}-jenkins`, {
+    provider,
+    ...web,
+    hostname: hosts.jenkins,
+    storageGbs: s.jenkins.storageGbs,
+    executorsPerAgent: s.jenkins.executorsPerAgent,
+    agents: c.agents,
+    agentPrivateKey: c.agentPrivateKey,
+    jobDsl: c.jobDsl,
+    protect: s.protect,
+    dependsOn: ready,
+  }));
+  const monitoring = add(new Monitoring(`${stack}-monitoring`, {
+    provider,
+    ...web,
+    hostname: hosts.grafana,
+    grafanaStorageGbs: s.grafana.storageGbs,
+    prometheusStorageGbs: s.prometheus.storageGbs,
+    retentionDays: s.prometheus.retentionDays,
+    alertWebhookUrl: s.grafana.alertWebhookUrl,
+    protect: s.protect,
+    dependsOn: ready,
+  }));
+  const outputs: Record<string, unknown> = {
+    rancherUrl: rancher.url,
+    rancherBootstrapPassword: rancher.bootstrapPassword,
+    jenkinsUrl: jenkins.url,
+    jenkinsAdminPassword: jenkins.adminPassword,
+    grafanaUrl: monitoring.url,
+    grafanaAdminPassword: monitoring.grafanaAdminPassword,
+  };
+  if (s.githubBot.enabled) {
+    const bot = add(new GithubBot(`${stack}-github-bot`, {
+      provider,
+      ...web,
+      hostname: hosts.bot,
+      image: s.githubBot.image!,
+      basicAuthUser: s.githubBot.basicAuthUser,
+      githubToken: s.githubBot.githubToken!,
+      dependsOn: ready,
+    }));
+    outputs.botUrl = bot.url;
+    outputs.botWebhookUrl = bot.webhookUrl;
+  }
+  return { outputs, artifacts: Object.assign({}, ...components.map((x) => x.artifacts)) };
+}
