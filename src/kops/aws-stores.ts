@@ -20,9 +20,24 @@ import type { PolicyDocument } from "./aws-policies";
 
 export interface KopsStoresArgs {
   readonly stack: string;
+  /** Region of both buckets. */
   readonly region: string;
-  readonly stateStore: { readonly bucket: string; readonly expireDays: number; readonly noncurrentDays: number; readonly policy: PolicyDocument };
-  readonly discovery: { readonly bucket: string; readonly expireDays: number; readonly policy: PolicyDocument };
+  readonly stateStore: {
+    readonly bucket: string;
+    /** Objects (leftover state of clusters whose deletion failed) expire after this many days. */
+    readonly expireDays: number;
+    /** Overwritten versions expire after this many days. */
+    readonly noncurrentDays: number;
+    /** Bucket policy (see aws-policies.ts `stateStoreBucketPolicy`). */
+    readonly policy: PolicyDocument;
+  };
+  readonly discovery: {
+    readonly bucket: string;
+    /** OIDC documents expire after this many days. */
+    readonly expireDays: number;
+    /** Bucket policy granting anonymous GetObject (see aws-policies.ts `discoveryBucketPolicy`). */
+    readonly policy: PolicyDocument;
+  };
 }
 
 export class KopsStores extends CiComponent {

@@ -7,6 +7,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CiComponent } from "../components/naming";
+import { parseSubject } from "../config/kops-ci";
 import { federatedPrincipal, GcpIdentityKind } from "./names";
 
 export const WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser";
@@ -77,13 +78,15 @@ export class CiIdentity extends CiComponent {
         displayName: args.accountIds[kind],
         description: PURPOSE[kind],
       }, this.childOpts());
-      args.subjects[kind].forEach((subject, i) => {
-        new gcp.serviceaccount.IAMMember(this.childName(`${kind}-wi-${i}`), {
+      for (const subject of args.subjects[kind]) {
+        // Named by the subject, not its position: reordering the list replaces nothing.
+        const { namespace, name: ksa } = parseSubject(subject);
+        new gcp.serviceaccount.IAMMember(this.childName(`${kind}-wi-${namespace}-${ksa}`), {
           serviceAccountId: account.name,
           role: WORKLOAD_IDENTITY_USER,
           member: federatedPrincipal(args.projectNumber, args.poolId, subject),
         }, this.childOpts({ dependsOn: [provider] }));
-      });
+      }
       members[kind] = account.member;
       emails[kind] = account.email;
     }

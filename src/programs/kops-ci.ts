@@ -5,6 +5,7 @@
  * Every artifact is rendered from config alone, so it is plain text at plan time.
  */
 import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
 import type { KopsCiSettings } from "../config/kops-ci";
 import { clusterBoundaryPolicy, discoveryBucketPolicy, rolePolicies, stateStoreBucketPolicy, trustPolicy } from "../kops/aws-policies";
 import { AwsCiRole } from "../kops/aws-role";
@@ -20,13 +21,19 @@ import type { ProgramResult } from "./types";
 export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramResult> {
   const names = kopsNames(s);
 
+  // Explicit providers: nothing depends on the ambient gcloud project, and the AWS
+  // one refuses any account but the configured one.
+  const gcpOpts = { providers: { gcp: new gcp.Provider(`${stack}-gcp`, { project: s.gcp.project }) } };
+  const awsOpts = { providers: { aws: new aws.Provider(`${stack}-aws`, { region: s.aws.region, allowedAccountIds: [s.aws.accountId] }) } };
+
   const buckets = new KopsBuckets(`${stack}-buckets`, {
     stack,
     project: s.gcp.project,
     location: s.gcp.location,
     staging: s.buckets.staging,
     results: s.buckets.results,
-  });
+ 
+  }, gcpOpts);
 
   const identity = new CiIdentity(`${stack}-gcp-identity`, {
     project: s.gcp.project,
@@ -36,14 +43,16 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     issuer: s.cluster.issuer,
     accountIds: names.gcp.serviceAccountIds,
     subjects: { job: s.cluster.jobServiceAccounts, publisher: s.cluster.publisherServiceAccounts, janitor: s.cluster.janitorServiceAccounts },
-  });
+ 
+  }, gcpOpts);
 
   new BucketAccess(`${stack}-bucket-access`, {
     stagingBucket: buckets.stagingBucket,
     resultsBucket: buckets.resultsBucket,
     jobMember: identity.members.job,
     publisherMember: identity.members.publisher,
-  });
+ 
+  }, gcpOpts);
 
   const pool = new BoskosPool(`${stack}-boskos`, {
     stack,
@@ -56,11 +65,8 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     e2eRoles: s.boskos.e2eRoles,
     janitorMember: identity.members.janitor,
     janitorRoles: s.boskos.janitorRoles,
-  });
-
-  // One explicit AWS provider: it refuses to touch any account but the configured one.
-  const awsProvider = new aws.Provider(`${stack}-aws`, { region: s.aws.region, allowedAccountIds: [s.aws.accountId] });
-  const awsOpts = { providers: { aws: awsProvider } };
+ 
+  }, gcpOpts);
 
   const role = new AwsCiRole(`${stack}-aws-role`, {
     stack,

@@ -207,8 +207,9 @@ describe("AWS role", () => {
     expect(JSON.stringify(prod.resources.map((r) => r.inputs))).not.toContain("AdministratorAccess");
   });
 
-  it("the AWS provider refuses any account but the configured one", () => {
+  it("explicit providers: AWS refuses any account but the configured one; GCP does not depend on the ambient project", () => {
     expect(one(prod, "pulumi:providers:aws").inputs).toMatchObject({ allowedAccountIds: '["768319786644"]', region: "us-east-2" });
+    expect(one(prod, "pulumi:providers:gcp").inputs).toMatchObject({ project: "k8s-infra-kops-ci" });
   });
 });
 
