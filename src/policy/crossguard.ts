@@ -26,7 +26,7 @@ export interface PackConfig extends PolicyConfig {
 export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy & { configSchema: PolicyConfigSchema } {
   return {
     name: rule.name,
-    description: `${rule.description} Exception: ${rule.exception}.`,
+    description: `${rule.description} Exception: ${rule.exception.replace(/\.$/, "")}.`,
     enforcementLevel: CROSSGUARD_ENFORCEMENT[rule.name] ?? rule.enforcement,
     configSchema: configSchemaFor(rule),
     validateResource: (args, reportViolation) => {
