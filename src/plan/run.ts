@@ -61,6 +61,18 @@ export class PlanInputError extends Error {}
 export async function planStack(opts: PlanOptions = {}): Promise<PlanResult> {
   const { config, raw, environments } = loadPlanConfig(opts);
   pulumi.runtime.setAllConfig({ ...raw.values }, [...raw.secretKeys]);
+  // The SDK captures a stack trace per resource and per promise; source-mapping each
+  // one costs more than the plan itself. Nothing here prints those traces.
+  const sourceMaps = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    return await planWithMocks(config, environments);
+  } finally {
+    process.setSourceMapsEnabled(sourceMaps);
+  }
+}
+
+async function planWithMocks(config: StackConfig, environments: readonly string[]): Promise<PlanResult> {
   const mocks = new PlanMocks();
   await pulumi.runtime.setMocks(mocks, PROJECT, config.stack, false);
   const recording = recordRegistrations();

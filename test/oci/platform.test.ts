@@ -153,11 +153,17 @@ describe("VMs", () => {
     expect(ci[0].inputs).toMatchObject({ shape: "VM.Standard.E4.Flex", shapeConfig: { ocpus: 8, memoryInGbs: 64 }, sourceDetails: { bootVolumeSizeInGbs: "500" } });
   });
 
-  it("passes cloud-init as base64 user_data and the SSH key as ssh_authorized_keys", () => {
-    const vm = ofType(staging, INSTANCE)[0];
-    const meta = vm.inputs.metadata as Record<string, string>;
-    expect(Buffer.from(meta.user_data, "base64").toString()).toMatch(/^#cloud-config\n/);
-    expect(meta.ssh_authorized_keys).toMatch(/^ssh-ed25519 /);
+  it("passes cloud-init as secret user_data (it carries the join token and keys) and the SSH key in the clear", () => {
+    for (const vm of ofType(staging, INSTANCE)) {
+      const meta = vm.inputs.metadata as Record<string, string>;
+      expect(meta.user_data).toBe("[secret]");
+      expect(meta.ssh_authorized_keys).toMatch(/^ssh-ed25519 /);
+    }
+  });
+
+  it("gives servers fixed addresses at the top of the node subnet, the first one initialising the cluster", () => {
+    const servers = ofType(prod, INSTANCE).filter((v) => (v.inputs.freeformTags as Record<string, string>).role === "server");
+    expect(servers.map((s) => (s.inputs.createVnicDetails as { privateIp: string }).privateIp)).toEqual(["10.10.1.240", "10.10.1.241", "10.10.1.242"]);
   });
 
   it("tags every OCI resource with its stack and owner", () => {
@@ -174,7 +180,7 @@ describe("VMs", () => {
       ports: { http: 30080, https: 30443, health: 30254, healthPath: "/ping" },
       images: { "VM.Standard.E4.Flex": { displayName: "Oracle-Linux-7.9-2025.10.23-0" } },
     });
-    expect((staging.outputs.nodeIps as Record<string, string[]>).server).toEqual(["10.20.1.2"]);
+    expect((staging.outputs.nodeIps as Record<string, string[]>).server).toEqual(["10.20.1.240"]);
   });
 });
 
