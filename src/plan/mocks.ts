@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../config/cidr";
 import { AVAILABILITY_DOMAINS, CUSTOM_IMAGE, OL79_ARM_IMAGES, OL79_X86_IMAGES } from "./fixtures";
+import { KOPS_INVOKES } from "./fixtures-kops";
 import { SHAPES } from "../oci/shapes";
 
 type Inputs = Record<string, unknown>;
@@ -43,6 +44,7 @@ const INVOKES: Record<string, InvokeHandler> = {
     if (a.imageId !== CUSTOM_IMAGE.id) throw new Error(`image ${String(a.imageId)} not found (404)`);
     return { ...CUSTOM_IMAGE, imageId: a.imageId };
   },
+  ...KOPS_INVOKES,
 };
 
 /** Stand-ins for generated key material: the right shape, obviously fake. */

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
+import { ConfigError } from "../config/errors";
 import type { KopsCiSettings } from "../config/kops-ci";
 import { clusterBoundaryPolicy, discoveryBucketPolicy, rolePolicies, stateStoreBucketPolicy, trustPolicy } from "../kops/aws-policies";
 import { AwsCiRole } from "../kops/aws-role";
@@ -19,6 +20,14 @@ import { jobEnvironment, renderBoskosResources, renderCredentialConfig, renderEn
 import type { ProgramResult } from "./types";
 
 export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramResult> {
+  // Federated principals and the credential configuration are named by the project
+  // number; a wrong one would fail only at run time, in every job. Check it against
+  // the project itself before anything exists.
+  const host = await gcp.organizations.getProject({ projectId: s.gcp.project });
+  if (host.number !== s.gcp.projectNumber) {
+    throw new ConfigError([`ci-infra:gcp.projectNumber must be the number of project ${s.gcp.project}, ${host.number} (got "${s.gcp.projectNumber}")`]);
+  }
+
   const names = kopsNames(s);
 
   // Explicit providers: nothing depends on the ambient gcloud project, and the AWS

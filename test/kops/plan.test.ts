@@ -6,13 +6,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../../src/config/errors";
 import { main } from "../../src/plan/cli";
+import { PlanMocks } from "../../src/plan/mocks";
+import { recordRegistrations } from "../../src/plan/recorder";
 import type { PlannedResource } from "../../src/plan/recorder";
 import { PlanResult, stackFilePath } from "../../src/plan/run";
 import { planWarnings } from "../../src/plan/warnings";
-import { ofType, plan } from "../helpers";
+import { runProgram } from "../../src/programs";
+import { ofType, parse, plan, set } from "../helpers";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const BUCKET_IAM = "gcp:storage/bucketIAMMember:BucketIAMMember";
@@ -271,6 +276,22 @@ describe("one job, both clouds", () => {
     expect(cfg.audience).toBe(`//iam.googleapis.com/projects/731904266127/locations/global/workloadIdentityPools/${String(provider.workloadIdentityPoolId)}/providers/${String(provider.workloadIdentityPoolProviderId)}`);
     const account = one(staging, "gcp:serviceaccount/account:Account", byInput("accountId", "kops-ci-stg-job")).inputs;
     expect(cfg.service_account_impersonation_url).toContain(`/serviceAccounts/${String(account.accountId)}@${String(account.project)}.iam.gserviceaccount.com:`);
+  });
+});
+
+describe("the host project number", () => {
+  it("is checked against the project before anything is created", async () => {
+    const cfg = parse("kops-ci-staging", set("gcp.projectNumber", "731904266128"));
+    await pulumi.runtime.setMocks(new PlanMocks(), "ci-infra", "kops-ci-staging", false);
+    const recording = recordRegistrations();
+    const err = await runProgram(cfg).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual(['ci-infra:gcp.projectNumber must be the number of project k8s-infra-kops-ci-stg, 731904266127 (got "731904266128")']);
+    expect(recording.resources).toEqual([]);
+  });
+
+  it("is looked up once per plan, by project id", () => {
+    expect(staging.invokes).toEqual([{ token: "gcp:organizations/getProject:getProject", inputs: { projectId: "k8s-infra-kops-ci-stg" } }]);
   });
 });
 
