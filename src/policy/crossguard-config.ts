@@ -14,6 +14,7 @@ export const CONFIG_SCHEMA: Readonly<Record<PolicyConfigKey, PolicyConfigSchema[
   adminCidrs: { ...strings, description: "CIDRs allowed to SSH (via the bastion) and the Kubernetes API" },
   bastionCidrs: { ...strings, description: "the subnet the OCI Bastion's endpoint lives in" },
   lbSubnetCidrs: { ...strings, description: "the load balancer's subnet: the only CIDR NodePorts accept" },
+  kubeApiPort: { type: "integer", description: "the Kubernetes API port: admin CIDRs only" },
   healthNodePort: { type: "integer", description: "the ingress controller's health NodePort" },
   publicBuckets: { ...strings, description: "bucket names this stack may expose publicly" },
 };

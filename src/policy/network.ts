@@ -6,7 +6,6 @@
  * CIDRs); the Kubernetes API (6443) only from admin CIDRs. These rules keep a
  * later change, or another program, from quietly widening that.
  */
-import { KUBE_API_PORT } from "../oci/network";
 import { EXCEPTION_PROCESS, PolicyResource, Rule } from "./types";
 import { ALL_PORTS, arr, cidrWithin, covers, describeRange, num, obj, overlaps, NODE_PORTS, PortRange, str, WORLD } from "./values";
 
@@ -143,18 +142,17 @@ export const nodePortsFromLbOnly: Rule = {
 export const adminPortsFromAdminCidrs: Rule = {
   name: "admin-ports-from-admin-cidrs",
   enforcement: "mandatory",
-  description: `SSH (22) is accepted only from the admin CIDRs or the bastion's subnet, and the Kubernetes API (${KUBE_API_PORT}) only from the admin CIDRs (or from the load balancer's NSG). SSH and the API are the two doors to root on the cluster.`,
+  description: "SSH (22) is accepted only from the admin CIDRs or the bastion's subnet, and the Kubernetes API (policy config kubeApiPort, 6443 on this platform) only from the admin CIDRs (or from the load balancer's NSG). SSH and the API are the two doors to root on the cluster.",
   exception: `${EXCEPTION_PROCESS}. To let a new person in, add their range to ci-infra:network.adminCidrs instead.`,
   types: INGRESS_TYPES,
-  config: ["adminCidrs", "bastionCidrs"],
+  config: ["adminCidrs", "bastionCidrs", "kubeApiPort"],
   check(r, cfg) {
     const problems: string[] = [];
     for (const g of ingressOf(r)) {
       if (g.cidr === undefined || !portful(g)) continue;
-      const doors = [
-        { port: SSH_PORT, what: "SSH", allowed: [...(cfg.adminCidrs ?? []), ...(cfg.bastionCidrs ?? [])], keys: "adminCidrs/bastionCidrs" },
-        { port: KUBE_API_PORT, what: "the Kubernetes API", allowed: [...(cfg.adminCidrs ?? [])], keys: "adminCidrs" },
-      ];
+      const doors = [{ port: SSH_PORT, what: "SSH", allowed: [...(cfg.adminCidrs ?? []), ...(cfg.bastionCidrs ?? [])], keys: "adminCidrs/bastionCidrs" }];
+      if (cfg.kubeApiPort === undefined) problems.push(`allows ${describe(g)} but policy config kubeApiPort is not set, so the Kubernetes API port cannot be checked`);
+      else doors.push({ port: cfg.kubeApiPort, what: "the Kubernetes API", allowed: [...(cfg.adminCidrs ?? [])], keys: "adminCidrs" });
       for (const d of doors) {
         if (!g.ranges.some((x) => covers(x, d.port))) continue;
         if (d.allowed.length === 0) problems.push(`allows ${d.what} (${d.port}) from ${g.cidr} but policy config ${d.keys} is not set`);

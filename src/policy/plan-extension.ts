@@ -4,6 +4,7 @@
  * writes the stack's CrossGuard config (`policy/pack-config.json`) so the pack
  * in `policy/` judges a real preview with the same settings.
  */
+import { KUBE_API_PORT } from "../oci/network";
 import type { PlanExtension } from "../plan/extensions";
 import type { PlanResult } from "../plan/run";
 import { allowancesFor, isExcepted, loadAllowances, PolicyException, StackAllowances } from "./allowances";
@@ -19,6 +20,7 @@ export function policyConfigFor(plan: Pick<PlanResult, "config">, allowances: Pi
     // The bastion's private endpoint lives in the node subnet (src/oci/network.ts).
     cfg.bastionCidrs = [s.network.nodeSubnetCidr];
     cfg.lbSubnetCidrs = [s.network.lbSubnetCidr];
+    cfg.kubeApiPort = KUBE_API_PORT;
     cfg.healthNodePort = s.ingress.healthNodePort;
   } else {
     // kops-ci (src/config/kops-ci.ts): the staging bucket is public only through its

@@ -49,6 +49,7 @@ describe("offline plan extension", () => {
       adminCidrs: ["198.51.100.0/24"],
       bastionCidrs: ["10.20.1.0/24"],
       lbSubnetCidrs: ["10.20.0.0/24"],
+      kubeApiPort: 6443,
       healthNodePort: 30254,
       publicBuckets: ["b"],
     });
@@ -98,7 +99,7 @@ exceptions:
     const files = policyExtension.artifacts!(fakePlan([]));
     const cfg = JSON.parse(files["policy/pack-config.json"]);
     expect(cfg["lb-ingress-health-port"]).toEqual({ healthNodePort: 30254 });
-    expect(cfg["admin-ports-from-admin-cidrs"]).toEqual({ adminCidrs: ["198.51.100.0/24"], bastionCidrs: ["10.20.1.0/24"] });
+    expect(cfg["admin-ports-from-admin-cidrs"]).toEqual({ adminCidrs: ["198.51.100.0/24"], bastionCidrs: ["10.20.1.0/24"], kubeApiPort: 6443 });
   });
 });
 

@@ -15,6 +15,7 @@ const CFG: PolicyConfig = {
   adminCidrs: ["198.51.100.0/24"],
   bastionCidrs: ["10.20.1.0/24"],
   lbSubnetCidrs: ["10.20.0.0/24"],
+  kubeApiPort: 6443,
   healthNodePort: 30254,
   publicBuckets: ["k8s-staging-kops"],
 };
@@ -63,6 +64,7 @@ const CASES: Case[] = [
       { r: tcpIn("203.0.113.0/24", 22), why: /includes SSH \(22\)/ },
       { r: tcpIn("10.20.1.0/24", 6443), why: /Kubernetes API \(6443\); only 198\.51\.100\.0\/24 may/ },
       { r: allIn("10.0.0.0/8"), why: /SSH/ },
+      { r: tcpIn("198.51.100.0/24", 6443), cfg: { adminCidrs: ["198.51.100.0/24"] }, why: /kubeApiPort is not set/ },
     ],
   },
   {
