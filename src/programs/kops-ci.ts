@@ -41,7 +41,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     location: s.gcp.location,
     staging: s.buckets.staging,
     results: s.buckets.results,
- 
   }, gcpOpts);
 
   const identity = new CiIdentity(`${stack}-gcp-identity`, {
@@ -52,7 +51,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     issuer: s.cluster.issuer,
     accountIds: names.gcp.serviceAccountIds,
     subjects: { job: s.cluster.jobServiceAccounts, publisher: s.cluster.publisherServiceAccounts, janitor: s.cluster.janitorServiceAccounts },
- 
   }, gcpOpts);
 
   new BucketAccess(`${stack}-bucket-access`, {
@@ -60,7 +58,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     resultsBucket: buckets.resultsBucket,
     jobMember: identity.members.job,
     publisherMember: identity.members.publisher,
- 
   }, gcpOpts);
 
   const pool = new BoskosPool(`${stack}-boskos`, {
@@ -74,7 +71,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     e2eRoles: s.boskos.e2eRoles,
     janitorMember: identity.members.janitor,
     janitorRoles: s.boskos.janitorRoles,
- 
   }, gcpOpts);
 
   const role = new AwsCiRole(`${stack}-aws-role`, {
