@@ -1,4 +1,7 @@
 /** Shared test fixtures: the shipped stack files, edited per test. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseStackConfig, RawConfig, StackConfig } from "../src/config";
 import { planStack, PlanResult, stackFilePath, PROJECT } from "../src/plan/run";
 import { readStackFile } from "../src/plan/stack-file";
@@ -53,4 +56,17 @@ export function plan(stack = "oci-staging", ...edits: Edit[]): Promise<PlanResul
 
 export function ofType(p: PlanResult, type: string): PlannedResource[] {
   return p.resources.filter((r) => r.type === type);
+}
+
+/**
+ * A copy of a shipped stack file with `block` appended (YAML under `config:`),
+ * for config that must be set with --secret: `secure:` values in it are read as the
+ * offline plan reads them, placeholders marked secret. `drop` removes text first.
+ */
+export function stackFileWith(stack: string, block: string, drop?: RegExp): string {
+  const dir = mkdtempSync(join(tmpdir(), "stack-"));
+  const file = join(dir, `Pulumi.${stack}.yaml`);
+  const base = readFileSync(stackFilePath(stack), "utf8").replace(drop ?? /$^/, "");
+  writeFileSync(file, `${base.trimEnd()}\n${block}`);
+  return file;
 }

@@ -16,6 +16,8 @@ export interface PlannedResource {
   readonly dependsOn: string[];
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** Explicit provider reference (`<urn>::<id>`), when not the default provider. */
+  readonly provider?: string;
   /** Inputs as sent to the engine, every secret replaced by "[secret]". */
   readonly inputs: Record<string, unknown>;
 }
@@ -28,6 +30,7 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
   getDependenciesList(): string[];
+  getProvider(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -65,6 +68,7 @@ export function recordRegistrations(): Recording {
       dependsOn: [...req.getDependenciesList()].sort(),
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
+      provider: req.getProvider() || undefined,
       inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
     });
     return register(req, cb);
