@@ -22,14 +22,12 @@ export function policyConfigFor(plan: Pick<PlanResult, "config">, allowances: Pi
     cfg.lbSubnetCidrs = [s.network.lbSubnetCidr];
     cfg.kubeApiPort = KUBE_API_PORT;
     cfg.healthNodePort = s.ingress.healthNodePort;
-  } else {
-    // kops-ci (src/config/kops-ci.ts): the staging bucket is public only through its
-    // explicit switch, and the OIDC discovery bucket is public because AWS IRSA
-    // fetches its documents anonymously. Read loosely: a renamed key makes the
-    // bucket fail bucket-not-public, the safe direction.
-    const s = plan.config.settings as { buckets?: { staging?: { name?: string; publicRead?: boolean } }; aws?: { discovery?: { bucket?: string } } };
-    const extra = [s.buckets?.staging?.publicRead === true ? s.buckets.staging.name : undefined, s.aws?.discovery?.bucket];
-    cfg.publicBuckets = [...allowances.publicBuckets, ...extra.filter((b): b is string => typeof b === "string")];
+  } else if (plan.config.program === "kops-ci") {
+    // The staging bucket is public only through its explicit switch; the OIDC
+    // discovery bucket is public because AWS IRSA fetches its documents anonymously.
+    const s = plan.config.settings;
+    const opened = [...(s.buckets.staging.publicRead ? [s.buckets.staging.name] : []), s.aws.discovery.bucket];
+    cfg.publicBuckets = [...allowances.publicBuckets, ...opened];
   }
   return cfg;
 }

@@ -13,7 +13,7 @@ import { crossGuardConfig } from "../../src/policy/crossguard-config";
 import { RULES } from "../../src/policy";
 import { evaluatePlan, policyConfigFor, policyExtension } from "../../src/policy/plan-extension";
 import { EXTENSIONS } from "../../src/plan/extensions";
-import type { PlanResult } from "../../src/plan/run";
+import { loadPlanConfig, PlanResult } from "../../src/plan/run";
 import type { PlannedResource } from "../../src/plan/recorder";
 
 const NSG = "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule";
@@ -53,6 +53,25 @@ describe("offline plan extension", () => {
       healthNodePort: 30254,
       publicBuckets: ["b"],
     });
+  });
+
+  it("opens kops-ci buckets to the public only as its config says: the staging switch and the IRSA discovery bucket", () => {
+    const publicBuckets = (publicRead: boolean) => {
+      const { config } = loadPlanConfig({
+        stack: "kops-ci",
+        edit: (v) => {
+          const b = JSON.parse(v["ci-infra:buckets"]);
+          b.staging.publicRead = publicRead;
+          v["ci-infra:buckets"] = JSON.stringify(b);
+        },
+      });
+      if (config.program !== "kops-ci") throw new Error("kops-ci expected");
+      return { got: policyConfigFor({ config }, { publicBuckets: [] }).publicBuckets, staging: config.settings.buckets.staging.name, discovery: config.settings.aws.discovery.bucket };
+    };
+    const on = publicBuckets(true);
+    expect(on.got).toEqual([on.staging, on.discovery]);
+    const off = publicBuckets(false);
+    expect(off.got).toEqual([off.discovery]);
   });
 
   it("fails with exit 3 and one line per mandatory violation: rule, resource, why", () => {
