@@ -27,6 +27,14 @@ export function renderSummary(plan: PlanResult, warnings: readonly string[]): st
     lines.push(`${comp}: ${total}`);
     for (const [type, n] of [...types].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${String(n).padStart(4)}  ${type}`);
   }
+  const releases = plan.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+  if (releases.length) {
+    lines.push("", "helm releases (values: --out <dir>/helm/<release>.values.yaml, or --json):");
+    for (const r of releases) {
+      const i = r.inputs as { name: string; namespace: string; chart: string; version: string; repositoryOpts?: { repo?: string } };
+      lines.push(`  ${i.name.padEnd(14)} ${i.chart}@${i.version} in ${i.namespace} from ${i.repositoryOpts?.repo ?? "?"}`);
+    }
+  }
   lines.push("", "outputs:");
   for (const [k, v] of Object.entries(plan.outputs).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${k}: ${JSON.stringify(v)}`);
   const artifacts = Object.keys(plan.artifacts).sort();
