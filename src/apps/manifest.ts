@@ -9,29 +9,23 @@ import { stringify } from "yaml";
 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
 
+type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The typed resource of each kind we write; anything else is a custom resource (e.g. ClusterIssuer). */
+const KINDS: Record<string, ResourceClass> = {
+  "v1/Namespace": k8s.core.v1.Namespace,
+  "v1/ConfigMap": k8s.core.v1.ConfigMap,
+  "v1/Secret": k8s.core.v1.Secret,
+  "v1/Service": k8s.core.v1.Service,
+  "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim,
+  "apps/v1/Deployment": k8s.apps.v1.Deployment,
+  "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress,
+  "storage.k8s.io/v1/StorageClass": k8s.storage.v1.StorageClass,
+};
+
 export function applyManifest(logicalName: string, m: Manifest, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const args = m as any;
-  switch (`${m.apiVersion}/${m.kind}`) {
-    case "v1/Namespace":
-      return new k8s.core.v1.Namespace(logicalName, args, opts);
-    case "v1/ConfigMap":
-      return new k8s.core.v1.ConfigMap(logicalName, args, opts);
-    case "v1/Secret":
-      return new k8s.core.v1.Secret(logicalName, args, opts);
-    case "v1/Service":
-      return new k8s.core.v1.Service(logicalName, args, opts);
-    case "v1/PersistentVolumeClaim":
-      return new k8s.core.v1.PersistentVolumeClaim(logicalName, args, opts);
-    case "apps/v1/Deployment":
-      return new k8s.apps.v1.Deployment(logicalName, args, opts);
-    case "networking.k8s.io/v1/Ingress":
-      return new k8s.networking.v1.Ingress(logicalName, args, opts);
-    case "storage.k8s.io/v1/StorageClass":
-      return new k8s.storage.v1.StorageClass(logicalName, args, opts);
-    default:
-      return new k8s.apiextensions.CustomResource(logicalName, args, opts);
-  }
+  const Kind = KINDS[`${m.apiVersion}/${m.kind}`] ?? k8s.apiextensions.CustomResource;
+  return new Kind(logicalName, m, opts);
 }
 
 /** `manifests/<namespace or cluster>/<kind>-<name>.yaml` */
