@@ -61,14 +61,20 @@ export class PlanInputError extends Error {}
 export async function planStack(opts: PlanOptions = {}): Promise<PlanResult> {
   const { config, raw, environments } = loadPlanConfig(opts);
   pulumi.runtime.setAllConfig({ ...raw.values }, [...raw.secretKeys]);
-  // The SDK captures a stack trace per resource and per promise; source-mapping each
-  // one costs more than the plan itself. Nothing here prints those traces.
-  const sourceMaps = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(false);
+  // The SDK captures a stack trace per resource (source position) and per promise
+  // (leak diagnostics); formatting and source-mapping them costs more than the plan
+  // itself, and nothing here prints them. CI_INFRA_DEBUG keeps them for debugging.
+  const { sourceMapsEnabled } = process;
+  const { stackTraceLimit } = Error;
+  if (!process.env.CI_INFRA_DEBUG) {
+    process.setSourceMapsEnabled(false);
+    Error.stackTraceLimit = 0;
+  }
   try {
     return await planWithMocks(config, environments);
   } finally {
-    process.setSourceMapsEnabled(sourceMaps);
+    process.setSourceMapsEnabled(sourceMapsEnabled);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
