@@ -146,9 +146,11 @@ export const noProjectStorageRoles: Rule = {
   name: "no-project-storage-roles",
   enforcement: "advisory",
   description: "Storage roles belong on the bucket (with an object-prefix condition where needed), not on the project, where they reach every bucket including ones created later.",
-  exception: "advisory: a warning in the plan (Boskos e2e projects may need project-wide storage roles); say why in the PR",
+  exception: "advisory: a warning in the plan; the Boskos pool's disposable projects are exempt by config; otherwise say why in the PR",
   types: [/^gcp:projects\/iAM(Member|Binding|Policy):/],
-  check(r) {
+  config: ["disposableProjects"],
+  check(r, cfg) {
+    if (typeof r.inputs.project === "string" && cfg.disposableProjects?.includes(r.inputs.project)) return [];
     return gcpRolesOf(r.inputs)
       .filter((role) => role.startsWith("roles/storage."))
       .map((role) => `grants ${role} on a whole project`);

@@ -17,6 +17,7 @@ export const CONFIG_SCHEMA: Readonly<Record<PolicyConfigKey, PolicyConfigSchema[
   kubeApiPort: { type: "integer", description: "the Kubernetes API port: admin CIDRs only" },
   healthNodePort: { type: "integer", description: "the ingress controller's health NodePort" },
   publicBuckets: { ...strings, description: "bucket names this stack may expose publicly" },
+  disposableProjects: { ...strings, description: "project ids of the Boskos pool, wiped between tests" },
 };
 
 /** Config schema of one rule in the pack: its config keys plus the excepted resource names. */

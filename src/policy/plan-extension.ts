@@ -4,6 +4,7 @@
  * writes the stack's CrossGuard config (`policy/pack-config.json`) so the pack
  * in `policy/` judges a real preview with the same settings.
  */
+import { poolProjectIds } from "../kops/names";
 import { KUBE_API_PORT } from "../oci/network";
 import type { PlanExtension } from "../plan/extensions";
 import type { PlanResult } from "../plan/run";
@@ -28,6 +29,7 @@ export function policyConfigFor(plan: Pick<PlanResult, "config">, allowances: Pi
     const s = plan.config.settings;
     const opened = [...(s.buckets.staging.publicRead ? [s.buckets.staging.name] : []), s.aws.discovery.bucket];
     cfg.publicBuckets = [...allowances.publicBuckets, ...opened];
+    cfg.disposableProjects = poolProjectIds(s.boskos.projectPrefix, s.boskos.count);
   }
   return cfg;
 }

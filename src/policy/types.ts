@@ -42,6 +42,11 @@ export interface PolicyConfig {
   readonly healthNodePort?: number;
   /** Bucket names this stack may expose publicly (each an allowance with a reason). */
   readonly publicBuckets?: readonly string[];
+  /**
+   * Projects that exist to be handed out and wiped (the Boskos pool): e2e tests
+   * create and delete buckets there, so project-wide storage roles are expected.
+   */
+  readonly disposableProjects?: readonly string[];
 }
 
 export type PolicyConfigKey = keyof PolicyConfig;

@@ -18,6 +18,7 @@ const CFG: PolicyConfig = {
   kubeApiPort: 6443,
   healthNodePort: 30254,
   publicBuckets: ["k8s-staging-kops"],
+  disposableProjects: ["kops-e2e-01"],
 };
 
 const res = (type: string, inputs: Record<string, unknown>, opts: Partial<PolicyResource> = {}): PolicyResource => ({ type, name: opts.name ?? "r", inputs, protect: false, retainOnDelete: false, ...opts });
@@ -135,7 +136,11 @@ const CASES: Case[] = [
   },
   {
     rule: "no-project-storage-roles",
-    pass: [res("gcp:storage/bucketIAMMember:BucketIAMMember", { bucket: "b", role: "roles/storage.objectAdmin", member: "serviceAccount:ci@p" })],
+    pass: [
+      res("gcp:storage/bucketIAMMember:BucketIAMMember", { bucket: "b", role: "roles/storage.objectAdmin", member: "serviceAccount:ci@p" }),
+      // A Boskos pool project is wiped between tests: project-wide storage is what e2e needs there.
+      res("gcp:projects/iAMMember:IAMMember", { project: "kops-e2e-01", role: "roles/storage.admin", member: "serviceAccount:ci@p" }),
+    ],
     fail: [{ r: res("gcp:projects/iAMMember:IAMMember", { project: "p", role: "roles/storage.admin", member: "serviceAccount:ci@p" }), why: /roles\/storage\.admin on a whole project/ }],
   },
   {
