@@ -18,7 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlanMocks } from "../src/plan/mocks";
 import { planStack, PROJECT } from "../src/plan/run";
 import { floorProgram, observePlanSettings, RuntimeSettings, withSettings } from "./floor";
-import { median, Registration } from "./protocol";
+import { ciAgentEdit, median, Registration } from "./protocol";
 
 const STACK = "oci-staging";
 const ROUNDS = 3;
@@ -87,11 +87,7 @@ async function sample(f: () => Promise<unknown>): Promise<{ cpu: number; wall: n
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 300);
   const settings = observePlanSettings();
-  const edit = (v: Record<string, string>) => {
-    const nodes = JSON.parse(v["ci-infra:nodes"]);
-    nodes.ciAgent = { ...nodes.ciAgent, count: n };
-    v["ci-infra:nodes"] = JSON.stringify(nodes);
-  };
+  const edit = ciAgentEdit(n);
   const plan = () => planStack({ stack: STACK, edit });
   const warm = await plan();
   // Recorded order has parents first (a child registers after its parent's URN is known).

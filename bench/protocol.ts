@@ -90,3 +90,18 @@ export function median(xs: readonly number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
+
+/**
+ * `ci-infra:nodes.ciAgent.count = n` in the raw config (a JSON string), as test/helpers.ts
+ * `set` does; the node subnet is widened to a /22 (inside the staging VCN) so 300 VMs fit,
+ * as an operator would have to.
+ */
+export function ciAgentEdit(n: number): (values: Record<string, string>) => void {
+  return (values) => {
+    const nodes = values["ci-infra:nodes"] ? JSON.parse(values["ci-infra:nodes"]) : {};
+    nodes.ciAgent = { ...nodes.ciAgent, count: n };
+    values["ci-infra:nodes"] = JSON.stringify(nodes);
+    const network = values["ci-infra:network"] ? JSON.parse(values["ci-infra:network"]) : {};
+    values["ci-infra:network"] = JSON.stringify({ ...network, nodeSubnetCidr: "10.20.4.0/22" });
+  };
+}

@@ -16,20 +16,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance, PerformanceObserver } from "node:perf_hooks";
 import type { RuntimeSettings } from "./floor";
-import type { Command, Registration, Target, WorkerMessage, WorkerSpec } from "./protocol";
+import { ciAgentEdit, type Command, type Registration, type Target, type WorkerMessage, type WorkerSpec } from "./protocol";
 
 type Run = () => Promise<number>;
 
 const MB = 1024 * 1024;
 
-/** `ci-infra:nodes.ciAgent.count = n` in the raw config (a JSON string), as test/helpers.ts `set` does. */
-function ciAgentEdit(n: number): (values: Record<string, string>) => void {
-  return (values) => {
-    const nodes = values["ci-infra:nodes"] ? JSON.parse(values["ci-infra:nodes"]) : {};
-    nodes.ciAgent = { ...nodes.ciAgent, count: n };
-    values["ci-infra:nodes"] = JSON.stringify(nodes);
-  };
-}
 
 interface Shape {
   readonly project: string;

@@ -53,5 +53,5 @@ export function renderCloudConfig(fragments: readonly CloudInitFragment[]): stri
   if (writeFiles.length) doc.write_files = writeFiles.map((f) => ({ path: f.path, content: f.content, permissions: f.permissions, ...(f.owner ? { owner: f.owner } : {}) }));
   if (packages.length) doc.packages = packages.map((p) => (typeof p === "string" ? p : [...p]));
   if (runcmd.length) doc.runcmd = runcmd;
-  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+  return `#cloud-config\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }

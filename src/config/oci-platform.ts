@@ -9,6 +9,7 @@ import { adminCidr, cidr, dnsName, intIn, nodePort, ocid, sshPublicKey } from ".
 import { BOOT_VOLUME_MAX_GBS, BOOT_VOLUME_MIN_GBS, SHAPES } from "../oci/shapes";
 import { ORACLE_LINUX } from "../versions";
 import { platformAppsShape } from "./platform-apps";
+import { SERVER_OFFSET_FROM_TOP } from "../cluster/addresses";
 
 /** The ingress controllers the platform can run (BRIEF §1: ingress-nginx is retired). */
 export const INGRESS_CONTROLLERS = ["traefik", "ingress-nginx"] as const;
@@ -220,6 +221,18 @@ export const ociPlatformSchema = z
     const sub = parseCidr(s.network.nodeSubnetCidr);
     if (sub && sub.prefix > 26) {
       ctx.addIssue({ code: "custom", path: ["network", "nodeSubnetCidr"], params: { value: s.network.nodeSubnetCidr }, message: "must be /26 or larger: servers take fixed addresses at the top of the node subnet" });
+    } else if (sub) {
+      // OCI reserves the first two addresses of a subnet; the servers' block takes the top.
+      const room = 2 ** (32 - sub.prefix) - 2 - SERVER_OFFSET_FROM_TOP;
+      const dhcp = s.nodes.agent.count + s.nodes.ciAgent.count;
+      if (dhcp > room) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodes", "ciAgent", "count"],
+          params: { value: s.nodes.ciAgent.count },
+          message: `with ${s.nodes.agent.count} agents does not fit the node subnet ${s.network.nodeSubnetCidr}: room for ${room} agent and ci-agent VMs; widen network.nodeSubnetCidr`,
+        });
+      }
     }
   })
   .transform((s) => ({

@@ -94,3 +94,12 @@ describe("invalid config", () => {
     expect(err.problems[0]).toContain("(got [secret])");
   });
 });
+
+describe("node subnet capacity", () => {
+  it("refuses more DHCP VMs than the node subnet holds, and accepts them in a wider one", () => {
+    expect(problems(() => parse("oci-staging", set("nodes.ciAgent.count", 300)))).toEqual([
+      "ci-infra:nodes.ciAgent.count with 0 agents does not fit the node subnet 10.20.1.0/24: room for 238 agent and ci-agent VMs; widen network.nodeSubnetCidr (got 300)",
+    ]);
+    expect(problems(() => parse("oci-staging", set("nodes.ciAgent.count", 300), set("network.nodeSubnetCidr", "10.20.4.0/22")))).toEqual([]);
+  });
+});
