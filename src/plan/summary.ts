@@ -8,6 +8,8 @@ function componentOf(r: PlanResult["resources"][number], byUrn: Map<string, Plan
   return p ? `${p.name} (${p.type})` : "(stack)";
 }
 
+const MAX_OUTPUT_CHARS = 200;
+
 export function renderSummary(plan: PlanResult, warnings: readonly string[]): string {
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
   const custom = plan.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
@@ -36,7 +38,11 @@ export function renderSummary(plan: PlanResult, warnings: readonly string[]): st
     }
   }
   lines.push("", "outputs:");
-  for (const [k, v] of Object.entries(plan.outputs).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+  for (const [k, v] of Object.entries(plan.outputs).sort(([a], [b]) => a.localeCompare(b))) {
+    const text = JSON.stringify(v);
+    // Rendered documents (credential configs, manifests) belong in --json/--out, not on a terminal line.
+    lines.push(`  ${k}: ${text.length <= MAX_OUTPUT_CHARS ? text : `${text.slice(0, MAX_OUTPUT_CHARS - 1)}… (${text.length} chars; full value with --json)`}`);
+  }
   const artifacts = Object.keys(plan.artifacts).sort();
   if (artifacts.length) lines.push("", `artifacts (--out): ${artifacts.join(", ")}`);
   lines.push("", warnings.length ? "warnings:" : "warnings: none");
