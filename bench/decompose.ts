@@ -17,7 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlanMocks } from "../src/plan/mocks";
 import { planStack, PROJECT } from "../src/plan/run";
-import { floorProgram, observePlanSettings, RuntimeSettings, withSettings } from "./floor";
+import { BareComponent, BareCustom, floorProgram, observePlanSettings, RuntimeSettings, withSettings } from "./floor";
 import { ciAgentEdit, median, Registration } from "./protocol";
 
 const STACK = "oci-staging";
@@ -43,16 +43,6 @@ function sdkClass(type: string): ResourceClass | undefined {
   return undefined;
 }
 
-class BareCustom extends pulumi.CustomResource {
-  constructor(type: string, name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
-    super(type, name, inputs, opts);
-  }
-}
-class BareComponent extends pulumi.ComponentResource {
-  constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
-    super(type, name, {}, opts);
-  }
-}
 
 function typedFloor(regs: readonly Registration[], settings: RuntimeSettings | undefined): { run: () => Promise<void>; typed: number } {
   const classes = new Map(regs.filter((r) => r.custom).map((r) => [r.type, sdkClass(r.type)]));

@@ -52,12 +52,12 @@ export async function withSettings<T>(s: RuntimeSettings | undefined, fn: () => 
 }
 
 /** Plain, untyped resources: the SDK's own classes, without a generated SDK's property declarations. */
-class BareCustom extends pulumi.CustomResource {
+export class BareCustom extends pulumi.CustomResource {
   constructor(type: string, name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
     super(type, name, inputs, opts);
   }
 }
-class BareComponent extends pulumi.ComponentResource {
+export class BareComponent extends pulumi.ComponentResource {
   constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
     super(type, name, {}, opts);
   }

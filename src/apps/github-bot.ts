@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppArgs, AppComponent } from "./app-component";
-import { Manifest, namespace } from "./manifest";
+import { Manifest, namespace, opaqueSecret } from "./manifest";
 import { ingressTls, TlsPlan } from "./tls";
 import { generatedPassword } from "../components/generated-secrets";
 
@@ -24,13 +24,7 @@ export interface BotManifestArgs {
 }
 
 export function botSecret<T>(token: T, password: T, user: string): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: BOT_NAME, namespace: BOT_NAMESPACE, labels: LABELS },
-    type: "Opaque",
-    stringData: { GITHUB_TOKEN: token, FLASK_USERNAME: user, FLASK_PASSWORD: password },
-  };
+  return opaqueSecret(BOT_NAME, BOT_NAMESPACE, { GITHUB_TOKEN: token, FLASK_USERNAME: user, FLASK_PASSWORD: password }, LABELS);
 }
 
 export function botDeployment(a: BotManifestArgs): Manifest {

@@ -8,7 +8,7 @@ import { CHARTS } from "../versions";
 import { AppArgs, AppComponent } from "./app-component";
 import { AGENT_KEY_SECRET, agentsCasc, escapeForChartCasc, jobsCasc } from "./jenkins-casc";
 import { retainedClaim } from "./longhorn-values";
-import { Manifest, namespace } from "./manifest";
+import { Manifest, namespace, opaqueSecret } from "./manifest";
 import { ingressTls, TlsPlan } from "./tls";
 import { generatedPassword } from "../components/generated-secrets";
 
@@ -76,23 +76,11 @@ export function jenkinsValues(a: { hostname: string; ingressClassName: string; t
 }
 
 export function jenkinsAdminSecret<T>(user: string, password: T): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: ADMIN_SECRET, namespace: JENKINS_NAMESPACE },
-    type: "Opaque",
-    stringData: { "jenkins-admin-user": user, "jenkins-admin-password": password },
-  };
+  return opaqueSecret(ADMIN_SECRET, JENKINS_NAMESPACE, { "jenkins-admin-user": user, "jenkins-admin-password": password });
 }
 
 export function agentKeySecret<T>(privateKey: T): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: AGENT_KEY_SECRET.name, namespace: JENKINS_NAMESPACE },
-    type: "Opaque",
-    stringData: { [AGENT_KEY_SECRET.key]: privateKey },
-  };
+  return opaqueSecret(AGENT_KEY_SECRET.name, JENKINS_NAMESPACE, { [AGENT_KEY_SECRET.key]: privateKey });
 }
 
 export class Jenkins extends AppComponent {

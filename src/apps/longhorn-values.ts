@@ -2,7 +2,7 @@
  * Longhorn: distributed block storage on the cluster nodes, the default
  * StorageClass of the apps.
  */
-import type { Manifest } from "./manifest";
+import { Manifest, opaqueSecret } from "./manifest";
 
 export interface LonghornSettings {
   readonly replicaCount: number;
@@ -48,13 +48,7 @@ export function retainStorageClass(replicaCount: number): Manifest {
 
 /** Credentials Longhorn uses for an S3-compatible backup target (OCI Object Storage). */
 export function backupSecret<T>(name: string, endpoint: string, accessKeyId: T, secretAccessKey: T): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name, namespace: LONGHORN_NAMESPACE },
-    type: "Opaque",
-    stringData: { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_ENDPOINTS: endpoint },
-  };
+  return opaqueSecret(name, LONGHORN_NAMESPACE, { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_ENDPOINTS: endpoint });
 }
 
 /** A claim on the retained class, created by us (not the chart) so Pulumi can keep it on delete. */

@@ -40,3 +40,8 @@ export function renderManifest(m: Manifest): string {
 export function namespace(name: string, labels: Record<string, string> = {}): Manifest {
   return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "app.kubernetes.io/managed-by": "ci-infra", ...labels } } };
 }
+
+/** An Opaque Secret; values are whatever the caller passes (real secrets, or placeholders for the plan). */
+export function opaqueSecret<T>(name: string, ns: string, data: Record<string, T | string>, labels?: Record<string, string>): Manifest {
+  return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: ns, ...(labels ? { labels } : {}) }, type: "Opaque", stringData: data };
+}

@@ -10,7 +10,7 @@ import { PROMETHEUS_DS_UID, renderAlertRules } from "./alert-rules";
 import { AppArgs, AppComponent } from "./app-component";
 import { DASHBOARDS, renderDashboard } from "./dashboards";
 import { retainedClaim } from "./longhorn-values";
-import { Manifest, namespace } from "./manifest";
+import { Manifest, namespace, opaqueSecret } from "./manifest";
 import { ingressTls, TlsPlan } from "./tls";
 import { generatedPassword } from "../components/generated-secrets";
 
@@ -79,9 +79,6 @@ export function dashboardsConfigMap(): Manifest {
   return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: DASHBOARDS_CONFIGMAP, namespace: MONITORING_NAMESPACE }, data };
 }
 
-function opaqueSecret<T>(name: string, data: Record<string, T | string>): Manifest {
-  return { apiVersion: "v1", kind: "Secret", metadata: { name, namespace: MONITORING_NAMESPACE }, type: "Opaque", stringData: data };
-}
 
 export class Monitoring extends AppComponent {
   readonly url: string;
@@ -101,13 +98,13 @@ export class Monitoring extends AppComponent {
     this.grafanaAdminPassword = generatedPassword(this.childName("grafana-admin-password"), 32, this.childOpts());
     const pw = this.grafanaAdminPassword;
     const deps: pulumi.Resource[] = [
-      this.secretManifest("grafana-admin", (s) => opaqueSecret(GRAFANA_ADMIN_SECRET, { "admin-user": "admin", "admin-password": s(pw) }), after),
+      this.secretManifest("grafana-admin", (s) => opaqueSecret(GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE, { "admin-user": "admin", "admin-password": s(pw) }), after),
       this.manifest("dashboards", dashboardsConfigMap(), after),
       this.manifest("grafana-data", retainedClaim(GRAFANA_CLAIM, MONITORING_NAMESPACE, args.grafanaStorageGbs), { ...after, protect: args.protect, retainOnDelete: true }),
     ];
     deps.push(...this.suppliedTls(args.tls, MONITORING_NAMESPACE, ns));
     const webhook = args.alertWebhookUrl;
-    if (webhook) deps.push(this.secretManifest("grafana-alerting", (s) => opaqueSecret(GRAFANA_ALERTING_SECRET, { webhookUrl: s(webhook) }), after));
+    if (webhook) deps.push(this.secretManifest("grafana-alerting", (s) => opaqueSecret(GRAFANA_ALERTING_SECRET, MONITORING_NAMESPACE, { webhookUrl: s(webhook) }), after));
     this.release("grafana", {
       name: "grafana",
       namespace: MONITORING_NAMESPACE,

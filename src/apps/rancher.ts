@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
 import { AppArgs, AppComponent } from "./app-component";
-import { Manifest, namespace } from "./manifest";
+import { Manifest, namespace, opaqueSecret } from "./manifest";
 import { ingressTls, TlsPlan } from "./tls";
 import { generatedPassword } from "../components/generated-secrets";
 
@@ -38,13 +38,7 @@ export function rancherValues(a: { hostname: string; replicas: number; ingressCl
 }
 
 export function rancherBootstrapSecret<T>(password: T): Manifest {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: "bootstrap-secret", namespace: RANCHER_NAMESPACE },
-    type: "Opaque",
-    stringData: { bootstrapPassword: password },
-  };
+  return opaqueSecret("bootstrap-secret", RANCHER_NAMESPACE, { bootstrapPassword: password });
 }
 
 export class Rancher extends AppComponent {

@@ -180,7 +180,7 @@ describe("rendered artifacts", () => {
   });
 
   it("the validator can fail: a broken ServiceAccount is refused", () => {
-    expect(valid(new ServiceAccount({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "x" }, automountServiceAccountToken: "no" as unknown as boolean }))).toThrow(/automountServiceAccountToken must be boolean/);
+    expect(valid(new ServiceAccount({ metadata: { name: "x" }, automountServiceAccountToken: "no" as unknown as boolean }))).toThrow(/automountServiceAccountToken must be boolean/);
   });
 
   it("the example pod validates and projects one token per cloud, each with its own audience", () => {
