@@ -8,7 +8,7 @@ import { z } from "zod";
 import { intIn } from "./rules";
 
 /** Roles that grant everything in a project; never given to a CI identity. */
-export const PRIMITIVE_ROLES = ["roles/owner", "roles/editor", "roles/viewer"] as const;
+import { PRIMITIVE_ROLES } from "../policy/credentials";
 
 /** Upstream's settled lifecycle for `k8s-staging-kops` (BRIEF §2). */
 export const STAGING_DEFAULTS = { name: "k8s-staging-kops", pullsAgeDays: 30, kopsAgeDays: 365 } as const;
@@ -132,7 +132,7 @@ const issuerUrl = () =>
 const gcpRole = () =>
   z
     .string({ error: "must be a role name" })
-    .refine((r) => !(PRIMITIVE_ROLES as readonly string[]).includes(r), { error: "must not be a primitive role (owner, editor, viewer): grant the predefined roles e2e needs", abort: true })
+    .refine((r) => !PRIMITIVE_ROLES.includes(r), { error: "must not be a primitive role (owner, editor, viewer): grant the predefined roles e2e needs", abort: true })
     .refine((r) => /^roles\/[a-zA-Z]+\.[a-zA-Z.]+$/.test(r), { error: "must be a predefined role such as roles/compute.admin" });
 
 const distinct = <T extends z.ZodTypeAny>(item: T, what: string) =>

@@ -119,7 +119,8 @@ export const noAdminPolicies: Rule = {
 
 /** Any GCP IAM member, binding or policy resource (project, folder, organization, bucket, service account, ...). */
 export const GCP_IAM = /^gcp:[^/]+\/\w*(iAM|IAM)(Member|Binding|Policy):/;
-export const PRIMITIVE_ROLES = ["roles/owner", "roles/editor", "roles/viewer"];
+/** GCP's basic roles: one home, shared with the kops-ci config rule. */
+export const PRIMITIVE_ROLES: readonly string[] = ["roles/owner", "roles/editor", "roles/viewer"];
 
 /** The roles a GCP IAM resource grants: `role`, or every binding of `policyData`. */
 export function gcpRolesOf(inputs: Readonly<Record<string, unknown>>): string[] {
