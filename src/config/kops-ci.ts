@@ -5,10 +5,9 @@
  * derives from `name` (service accounts, pool, role) live in `src/kops/names.ts`.
  */
 import { z } from "zod";
-import { intIn } from "./rules";
-
-/** Roles that grant everything in a project; never given to a CI identity. */
+// Roles that grant everything in a project; never given to a CI identity.
 import { PRIMITIVE_ROLES } from "../policy/credentials";
+import { intIn } from "./rules";
 
 /** Upstream's settled lifecycle for `k8s-staging-kops` (BRIEF §2). */
 export const STAGING_DEFAULTS = { name: "k8s-staging-kops", pullsAgeDays: 30, kopsAgeDays: 365 } as const;
