@@ -20,6 +20,12 @@ export const DOCKER = {
   repoGpgKey: "https://download.docker.com/linux/centos/gpg",
 } as const;
 
+/**
+ * The image kOps CI jobs run in (test-infra's kubekins-e2e), pinned by its dated
+ * tag: the `latest-master` tag moves with every test-infra build.
+ */
+export const KUBEKINS_IMAGE = "us-central1-docker.pkg.dev/k8s-staging-test-infra/images/kubekins-e2e:v20260316-e86cefa561-master";
+
 /** The Oracle Linux release the platform's cloud-init targets (Docker-native, see BRIEF §1). */
 export const ORACLE_LINUX = { operatingSystem: "Oracle Linux", version: "7.9" } as const;
 

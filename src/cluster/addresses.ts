@@ -4,19 +4,15 @@
  * addresses picked here rather than by DHCP (agents and ci-agents still use DHCP,
  * which hands out addresses from the bottom of the subnet).
  */
-import { parseCidr } from "../config/cidr";
+import { formatIpv4, parseCidr } from "../config/cidr";
 
 /** Servers sit at the top of the node subnet, away from DHCP's low addresses. */
 export const SERVER_OFFSET_FROM_TOP = 16;
-
-function ipv4(n: number): string {
-  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
-}
 
 export function serverPrivateIps(nodeSubnetCidr: string, count: number): string[] {
   const c = parseCidr(nodeSubnetCidr);
   if (!c) throw new Error(`not a CIDR: ${nodeSubnetCidr}`);
   const size = 2 ** (32 - c.prefix);
   const first = c.base + size - SERVER_OFFSET_FROM_TOP;
-  return Array.from({ length: count }, (_, i) => ipv4(first + i));
+  return Array.from({ length: count }, (_, i) => formatIpv4(first + i));
 }

@@ -11,10 +11,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { CloudInitFragment } from "../cloud-init/fragment";
 import { CiComponent } from "../components/naming";
 import { ApiServerReady } from "./api-ready";
-import { API_PORT, K3S_CA_FILES, K3sCaFile, k3sFragments, NodeBootstrap } from "./k3s-config";
+import { ClusterBootstrap, KUBE_API_PORT, K3S_CA_FILES, K3sCaFile } from "./k3s-config";
 import { renderKubeconfig } from "./kubeconfig";
 import { GeneratedKey, generatedKey, generatedPassword } from "../components/generated-secrets";
 
@@ -106,7 +105,7 @@ export class Cluster extends CiComponent {
     this.serverCaCert = cas["server-ca"].cert.certPem;
     this.adminCertPem = adminCert.certPem;
     this.adminKeyPem = adminKey.privateKeyPem;
-    this.apiUrl = pulumi.interpolate`https://${args.apiAddress}:${API_PORT}`;
+    this.apiUrl = pulumi.interpolate`https://${args.apiAddress}:${KUBE_API_PORT}`;
     this.kubeconfig = pulumi.secret(
       pulumi.all([this.apiUrl, this.serverCaCert, this.adminCertPem, this.adminKeyPem]).apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
         renderKubeconfig({ name: args.stack, server, caCertPem, clientCertPem, clientKeyPem }),
@@ -115,27 +114,10 @@ export class Cluster extends CiComponent {
     this.registerOutputs({ apiUrl: this.apiUrl });
   }
 
-  /** Where joiners find the cluster: the first server's fixed address. */
-  get firstServerUrl(): string {
-    return `https://${this.args.serverIps[0]}:${API_PORT}`;
-  }
-
-  /** How the node at `index` of `role` joins. */
-  bootstrapFor(role: "server" | "agent", index: number, caFiles: Record<K3sCaFile, string>): NodeBootstrap {
-    if (role === "agent") return { kind: "agent", serverUrl: this.firstServerUrl };
-    if (index === 0) return { kind: "first-server", clusterInit: this.args.serverIps.length > 1, caFiles };
-    return { kind: "joining-server", serverUrl: this.firstServerUrl };
-  }
-
-  /** The bootstrap fragments of one node, as a secret (they carry the token and CA keys). */
-  nodeFragments(role: "server" | "agent", index: number): pulumi.Output<CloudInitFragment[]> {
-    return pulumi.all([this.token, this.caFiles, this.args.apiAddress]).apply(([token, caFiles, apiAddress]) =>
-      k3sFragments({
-        token,
-        tlsSans: [apiAddress, ...this.args.serverIps],
-        nodeIp: role === "server" ? this.args.serverIps[index] : undefined,
-        bootstrap: this.bootstrapFor(role, index, caFiles),
-      }),
+  /** What the nodes' bootstrap is derived from (see nodeBootstrap); secret: token and CA keys. */
+  get bootstrap(): pulumi.Output<ClusterBootstrap> {
+    return pulumi.secret(
+      pulumi.all([this.token, this.caFiles, this.args.apiAddress]).apply(([token, caFiles, apiAddress]) => ({ token, caFiles, apiAddress, serverIps: this.args.serverIps })),
     );
   }
 

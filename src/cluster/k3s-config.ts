@@ -13,7 +13,8 @@ import { K3S } from "../versions";
 export const K3S_TLS_DIR = "/var/lib/rancher/k3s/server/tls";
 export const K3S_CONFIG_PATH = "/etc/rancher/k3s/config.yaml";
 export const POD_CIDR = "10.42.0.0/16";
-export const API_PORT = 6443;
+/** The Kubernetes API port: k3s listens here, the load balancer forwards it, NSGs admit it. */
+export const KUBE_API_PORT = 6443;
 /** The OCI instance metadata service: user_data (with this bootstrap) is readable there. */
 export const IMDS = "169.254.169.254/32";
 
@@ -52,6 +53,28 @@ export interface K3sNodeArgs {
   readonly tlsSans: readonly string[];
   readonly nodeIp: string | undefined;
   readonly bootstrap: NodeBootstrap;
+}
+
+/** What every node's bootstrap is derived from. */
+export interface ClusterBootstrap {
+  readonly token: string;
+  /** Public address of the API (the load balancer's reserved IP). */
+  readonly apiAddress: string;
+  /** Fixed private IPs of the servers, in order. */
+  readonly serverIps: readonly string[];
+  readonly caFiles: Readonly<Record<K3sCaFile, string>>;
+}
+
+/**
+ * The k3s settings of the node at `index` of `role`: the first server initialises
+ * the cluster from the pre-placed CAs (with embedded etcd when there are several
+ * servers); every other node joins the first server's fixed address.
+ */
+export function nodeBootstrap(c: ClusterBootstrap, role: "server" | "agent", index: number): K3sNodeArgs {
+  const serverUrl = `https://${c.serverIps[0]}:${KUBE_API_PORT}`;
+  const bootstrap: NodeBootstrap =
+    role === "agent" ? { kind: "agent", serverUrl } : index === 0 ? { kind: "first-server", clusterInit: c.serverIps.length > 1, caFiles: c.caFiles } : { kind: "joining-server", serverUrl };
+  return { token: c.token, tlsSans: [c.apiAddress, ...c.serverIps], nodeIp: role === "server" ? c.serverIps[index] : undefined, bootstrap };
 }
 
 /** `/etc/rancher/k3s/config.yaml`: keys are k3s flag names. */

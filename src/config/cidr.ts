@@ -35,6 +35,11 @@ function size(c: Cidr): number {
   return 2 ** (32 - c.prefix);
 }
 
+/** Dotted-quad text of an unsigned 32-bit address. */
+export function formatIpv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+}
+
 /** True when `inner` lies entirely inside `outer`. */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return inner.prefix >= outer.prefix && (inner.base & mask(outer.prefix)) >>> 0 === outer.base;

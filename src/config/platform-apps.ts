@@ -3,17 +3,12 @@
  * `oci-platform` program's schema; hostnames default to `<app>.<domain>`.
  */
 import { z } from "zod";
+import { floatingImage } from "../policy/versions";
 import { dnsName, intIn, secretString } from "./rules";
 
 /** Longhorn's orphan kinds (setting `orphan-resource-auto-deletion`, v1.9+). */
 export const ORPHAN_KINDS = ["replica-data", "instance"] as const;
 
-/**
- * Tags that move: an image named by one of these is not pinned. longhorn/bot's CI
- * publishes only `longhornio/github-bot:master`, so the bot's image has no default:
- * mirror or build it and pin the digest.
- */
-export const FLOATING_TAGS = ["latest", "master", "main", "stable", "edge", "nightly"];
 
 const IMAGE_RE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
@@ -80,7 +75,9 @@ export const platformAppsShape = {
       image: z
         .string()
         .regex(IMAGE_RE, { error: "must be an image reference such as registry.example.org/github-bot@sha256:<digest>" })
-        .refine((i) => isPinnedImage(i), { error: `must be pinned by digest or a version tag (not ${FLOATING_TAGS.join("/")}); longhorn/bot publishes only :master, so mirror it and pin the digest` })
+        // The same test as the image-pinned policy rule. longhorn/bot's CI publishes only
+        // the moving :master tag, hence no default: mirror or build it and pin the digest.
+        .refine((i) => floatingImage(i) === undefined, { error: "must be pinned by digest or a version tag, not a moving tag such as latest or master; longhorn/bot publishes only :master, so mirror it and pin the digest" })
         .optional(),
       /** GitHub token the bot calls the API with. */
       githubToken: secretString().optional(),
@@ -130,11 +127,3 @@ export const PLATFORM_SECRET_KEYS: readonly string[][] = [
   ["longhorn", "backup", "accessKeyId"],
   ["longhorn", "backup", "secretAccessKey"],
 ];
-
-/** True when the reference names a digest, or a tag that is not a moving one. */
-export function isPinnedImage(ref: string): boolean {
-  if (/@sha256:[a-f0-9]{64}$/.test(ref)) return true;
-  const last = ref.split("/").pop()!;
-  const tag = last.includes(":") ? last.split(":").pop()! : undefined;
-  return tag !== undefined && !FLOATING_TAGS.includes(tag);
-}

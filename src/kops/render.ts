@@ -6,6 +6,7 @@
  */
 import { stringify } from "yaml";
 import { KopsCiSettings, parseSubject } from "../config/kops-ci";
+import { KUBEKINS_IMAGE } from "../versions";
 import {
   AWS_AUDIENCE,
   AWS_TOKEN_PATH,
@@ -115,7 +116,7 @@ export function renderExamplePod(s: KopsCiSettings, names: KopsNames, branch: st
       containers: [
         {
           name: "test",
-          image: "gcr.io/k8s-staging-test-infra/kubekins-e2e:latest-master",
+          image: KUBEKINS_IMAGE,
           command: ["runner.sh"],
           env,
           volumeMounts: [

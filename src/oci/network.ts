@@ -5,6 +5,7 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { KUBE_API_PORT } from "../cluster/k3s-config";
 import { CiComponent, ownerTags } from "../components/naming";
 
 export interface NetworkPorts {
@@ -29,7 +30,6 @@ export interface NetworkArgs {
 
 /** TCP, in OCI's protocol numbering. */
 export const TCP = "6";
-export const KUBE_API_PORT = 6443;
 const ALL_PROTOCOLS = "all";
 
 export class Network extends CiComponent {

@@ -5,7 +5,7 @@
  * the way the cloud would (a VM's private IP comes from its subnet's range).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../config/cidr";
+import { formatIpv4, parseCidr } from "../config/cidr";
 import { AVAILABILITY_DOMAINS, CUSTOM_IMAGE, OL79_ARM_IMAGES, OL79_X86_IMAGES } from "./fixtures";
 import { KOPS_INVOKES } from "./fixtures-kops";
 import { SHAPES } from "../oci/shapes";
@@ -16,10 +16,6 @@ type InvokeHandler = (inputs: Inputs) => Inputs;
 export interface RecordedInvoke {
   readonly token: string;
   readonly inputs: Inputs;
-}
-
-function ipv4(n: number): string {
-  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
 }
 
 const INVOKES: Record<string, InvokeHandler> = {
@@ -119,6 +115,6 @@ export class PlanMocks implements pulumi.runtime.Mocks {
     // OCI reserves the first two addresses of a subnet for itself.
     const n = (this.ipsUsed.get(subnetId) ?? 1) + 1;
     this.ipsUsed.set(subnetId, n);
-    return ipv4(cidr.base + n);
+    return formatIpv4(cidr.base + n);
   }
 }

@@ -5,7 +5,7 @@
  * in `policy/` judges a real preview with the same settings.
  */
 import { poolProjectIds } from "../kops/names";
-import { KUBE_API_PORT } from "../oci/network";
+import { KUBE_API_PORT } from "../cluster/k3s-config";
 import type { PlanExtension } from "../plan/extensions";
 import type { PlanResult } from "../plan/run";
 import { allowancesFor, isExcepted, loadAllowances, PolicyException, StackAllowances } from "./allowances";

@@ -4,12 +4,10 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { renderCloudConfig } from "../cloud-init/fragment";
-import { jenkinsAgentFragment } from "../cloud-init/jenkins-agent";
-import { hostFragments, isClusterRole, NODE_ROLES, NodeRole, ROLE_CONFIG_KEY } from "../cloud-init/roles";
+import { isClusterRole, NODE_ROLES, NodeRole, ROLE_CONFIG_KEY } from "../cloud-init/roles";
 import { serverPrivateIps } from "../cluster/addresses";
 import { Cluster } from "../cluster/cluster";
-import { K3S_CA_FILES, K3sCaFile, k3sFragments } from "../cluster/k3s-config";
+import { K3S_CA_FILES, K3sCaFile } from "../cluster/k3s-config";
 import { ConfigError, SECRET_PLACEHOLDER } from "../config/errors";
 import type { OciPlatformSettings } from "../config/oci-platform";
 import { JenkinsAgentKeys } from "../apps/jenkins-agent-keys";
@@ -19,6 +17,7 @@ import { Network } from "../oci/network";
 import { NodePool } from "../oci/node-pool";
 import { renderJobDsl } from "../matrix/render/job-dsl";
 import { platformPinProblems } from "../matrix/pins";
+import { nodeUserData } from "./node-user-data";
 import { platformApps } from "./platform-apps";
 import type { ProgramResult } from "./types";
 
@@ -73,18 +72,15 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
   });
   const agentKeys = new JenkinsAgentKeys(`${stack}-jenkins-agent-keys`, { agentCount: s.nodes.ciAgent.count });
 
-  /** Each VM's cloud-config: host setup, then the role's bootstrap. Secret: it carries keys. */
+  /** Each VM's cloud-config; secret, since it carries the join token and keys. */
   const userData = (role: NodeRole, index: number): pulumi.Output<string> => {
-    const host = hostFragments(role, s.docker);
-    if (role === "ci-agent") {
-      const k = agentKeys.hostKeys[index];
-      return pulumi.secret(
-        pulumi.all([agentKeys.controllerPublicKey, k.privateKey, k.publicKey]).apply(([controllerPublicKey, hostPrivateKey, hostPublicKey]) =>
-          renderCloudConfig([...host, jenkinsAgentFragment({ controllerPublicKey, hostPrivateKey, hostPublicKey })]),
-        ),
-      );
-    }
-    return pulumi.secret(cluster.nodeFragments(role, index).apply((k3s) => renderCloudConfig([...host, ...k3s])));
+    if (role !== "ci-agent") return pulumi.secret(cluster.bootstrap.apply((c) => nodeUserData(role, index, { docker: s.docker, cluster: c })));
+    const k = agentKeys.hostKeys[index];
+    return pulumi.secret(
+      pulumi.all([agentKeys.controllerPublicKey, k.privateKey, k.publicKey]).apply(([controllerPublicKey, hostPrivateKey, hostPublicKey]) =>
+        nodeUserData(role, index, { docker: s.docker, agentKeys: { controllerPublicKey, hostPrivateKey, hostPublicKey } }),
+      ),
+    );
   };
 
   const pools = {} as Partial<Record<NodeRole, NodePool>>;
@@ -133,35 +129,26 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
 }
 
 /**
- * The plan's view of each role's cloud-config: the same renderers with every
- * secret (token, CA keys, host keys) replaced by the placeholder.
+ * The plan's view of each role's cloud-config: the same renderer with every
+ * secret (token, CA keys, host keys) replaced by the placeholder. The first
+ * server, a joining one, an agent and a ci-agent differ; other VMs repeat them.
  */
 function cloudInitArtifacts(s: OciPlatformSettings, serverIps: string[]): Record<string, string> {
-  const caFiles = Object.fromEntries(K3S_CA_FILES.map((f) => [f, SECRET_PLACEHOLDER])) as Record<K3sCaFile, string>;
-  const apiAddress = "<load-balancer-ip>";
-  const firstServer = `https://${serverIps[0]}:6443`;
-  const out: Record<string, string> = {};
-  const common = { token: SECRET_PLACEHOLDER, tlsSans: [apiAddress, ...serverIps] };
-  if (s.nodes.server.count > 0) {
-    out["cloud-init/server.yaml"] = renderCloudConfig([
-      ...hostFragments("server", s.docker),
-      ...k3sFragments({ ...common, nodeIp: serverIps[0], bootstrap: { kind: "first-server", clusterInit: serverIps.length > 1, caFiles } }),
-    ]);
-  }
-  if (s.nodes.server.count > 1) {
-    out["cloud-init/server-join.yaml"] = renderCloudConfig([
-      ...hostFragments("server", s.docker),
-      ...k3sFragments({ ...common, nodeIp: serverIps[1], bootstrap: { kind: "joining-server", serverUrl: firstServer } }),
-    ]);
-  }
-  if (s.nodes.agent.count > 0) {
-    out["cloud-init/agent.yaml"] = renderCloudConfig([...hostFragments("agent", s.docker), ...k3sFragments({ ...common, nodeIp: undefined, bootstrap: { kind: "agent", serverUrl: firstServer } })]);
-  }
-  if (s.nodes.ciAgent.count > 0) {
-    out["cloud-init/ci-agent.yaml"] = renderCloudConfig([
-      ...hostFragments("ci-agent", s.docker),
-      jenkinsAgentFragment({ controllerPublicKey: "ssh-ed25519 <controller-public-key>", hostPrivateKey: SECRET_PLACEHOLDER, hostPublicKey: "ecdsa-sha2-nistp256 <host-public-key>" }),
-    ]);
-  }
-  return out;
+  const inputs = {
+    docker: s.docker,
+    cluster: {
+      token: SECRET_PLACEHOLDER,
+      apiAddress: "<load-balancer-ip>",
+      serverIps,
+      caFiles: Object.fromEntries(K3S_CA_FILES.map((f) => [f, SECRET_PLACEHOLDER])) as Record<K3sCaFile, string>,
+    },
+    agentKeys: { controllerPublicKey: "ssh-ed25519 <controller-public-key>", hostPrivateKey: SECRET_PLACEHOLDER, hostPublicKey: "ecdsa-sha2-nistp256 <host-public-key>" },
+  };
+  const views: [string, NodeRole, number, number][] = [
+    ["server", "server", 0, s.nodes.server.count],
+    ["server-join", "server", 1, s.nodes.server.count],
+    ["agent", "agent", 0, s.nodes.agent.count],
+    ["ci-agent", "ci-agent", 0, s.nodes.ciAgent.count],
+  ];
+  return Object.fromEntries(views.filter(([, , index, count]) => index < count).map(([file, role, index]) => [`cloud-init/${file}.yaml`, nodeUserData(role, index, inputs)]));
 }

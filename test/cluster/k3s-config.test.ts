@@ -3,7 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { renderCloudConfig } from "../../src/cloud-init/fragment";
 import { hostFragments } from "../../src/cloud-init/roles";
 import { serverPrivateIps } from "../../src/cluster/addresses";
-import { K3S_CA_FILES, K3sCaFile, k3sConfig, k3sFragments, k3sInstallCommand, K3S_TLS_DIR, POD_CIDR } from "../../src/cluster/k3s-config";
+import { K3S_CA_FILES, K3sCaFile, k3sConfig, k3sFragments, k3sInstallCommand, K3S_TLS_DIR, nodeBootstrap, POD_CIDR } from "../../src/cluster/k3s-config";
 import { renderKubeconfig } from "../../src/cluster/kubeconfig";
 import { K3S } from "../../src/versions";
 import { cloudInitSchema, hasCloudInit, requireValidators } from "../schema-validators";
@@ -59,6 +59,20 @@ describe("k3s config", () => {
     const unit = k3sFragments(first).flatMap((f) => f.writeFiles ?? []).find((w) => w.path.endsWith("ci-infra-imds-guard.service"))!;
     expect(unit.content).toContain(`FORWARD -s ${POD_CIDR} -d 169.254.169.254/32 -j DROP`);
     expect(unit.content).toContain("Before=k3s.service k3s-agent.service");
+  });
+});
+
+describe("which node does what", () => {
+  const cluster = { token: "tok", apiAddress: "203.0.113.10", serverIps: ["10.0.1.240", "10.0.1.241", "10.0.1.242"], caFiles };
+
+  it("the first server initialises etcd from the CAs; the others, and agents, join it on 6443", () => {
+    expect(nodeBootstrap(cluster, "server", 0)).toEqual({ token: "tok", tlsSans: ["203.0.113.10", ...cluster.serverIps], nodeIp: "10.0.1.240", bootstrap: { kind: "first-server", clusterInit: true, caFiles } });
+    expect(nodeBootstrap(cluster, "server", 2)).toMatchObject({ nodeIp: "10.0.1.242", bootstrap: { kind: "joining-server", serverUrl: "https://10.0.1.240:6443" } });
+    expect(nodeBootstrap(cluster, "agent", 5)).toMatchObject({ nodeIp: undefined, bootstrap: { kind: "agent", serverUrl: "https://10.0.1.240:6443" } });
+  });
+
+  it("a single server keeps the default datastore", () => {
+    expect(nodeBootstrap({ ...cluster, serverIps: ["10.0.1.240"] }, "server", 0).bootstrap).toMatchObject({ kind: "first-server", clusterInit: false });
   });
 });
 

@@ -4,6 +4,7 @@
  * their skips; the rules say what is left over.
  */
 import type { KopsUpgrades, SkipEntry } from "../types";
+import { KUBEKINS_IMAGE } from "../../versions";
 
 /**
  * Test binaries of Kubernetes ≤ 1.26 carry an AWS SDK too old for web-identity
@@ -31,7 +32,7 @@ export const KOPS_UPGRADES: KopsUpgrades = {
 
 /** What every generated Prow job runs: kOps' own A→B upgrade scenario, on AWS. */
 export const KOPS_JOB = {
-  image: "us-central1-docker.pkg.dev/k8s-staging-test-infra/images/kubekins-e2e:v20260316-e86cefa561-master",
+  image: KUBEKINS_IMAGE,
   scenario: "./tests/e2e/scenarios/upgrade-ab/run-test.sh",
   cloud: "aws",
   timeout: "150m",
