@@ -64,3 +64,18 @@ export const CHARTS = {
   prometheus: { repo: "https://prometheus-community.github.io/helm-charts", chart: "prometheus", version: "29.27.0" },
   longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1", kubeVersion: ">= 1.25.0-0" },
 } as const satisfies Record<string, ChartPin>;
+
+/** Tags that registries move on purpose. */
+const FLOATING_TAGS = new Set(["latest", "stable", "edge", "main", "master", "nightly", "dev", "develop", "canary", "head", "rolling", "lts", "current"]);
+
+/** Why an image reference floats, or undefined when it is pinned (exact tag or digest). */
+export function floatingImage(ref: string): string | undefined {
+  if (ref.includes("@sha256:")) return undefined;
+  const lastSlash = ref.lastIndexOf("/");
+  const colon = ref.indexOf(":", lastSlash + 1);
+  if (colon < 0) return `image ${ref} has no tag (means :latest)`;
+  const tag = ref.slice(colon + 1);
+  // `latest-master` and the like move with every build, as `latest` does.
+  if (FLOATING_TAGS.has(tag.toLowerCase()) || /^latest-/i.test(tag)) return `image ${ref} uses the floating tag "${tag}"`;
+  return undefined;
+}

@@ -13,3 +13,6 @@ export class ConfigError extends Error {
 
 /** Shown instead of a secret value in messages, plan output and rendered files. */
 export const SECRET_PLACEHOLDER = "[secret]";
+
+/** Shown for a value not known at plan time (a preview's computed output). */
+export const UNKNOWN_PLACEHOLDER = "[unknown]";

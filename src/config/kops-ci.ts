@@ -5,9 +5,10 @@
  * derives from `name` (service accounts, pool, role) live in `src/kops/names.ts`.
  */
 import { z } from "zod";
-// Roles that grant everything in a project; never given to a CI identity.
-import { PRIMITIVE_ROLES } from "../policy/credentials";
 import { intIn } from "./rules";
+
+/** GCP's basic roles: everything in a project. Never given to a CI identity (the policy rule reads this too). */
+export const PRIMITIVE_ROLES: readonly string[] = ["roles/owner", "roles/editor", "roles/viewer"];
 
 /** Upstream's settled lifecycle for `k8s-staging-kops` (BRIEF §2). */
 export const STAGING_DEFAULTS = { name: "k8s-staging-kops", pullsAgeDays: 30, kopsAgeDays: 365 } as const;

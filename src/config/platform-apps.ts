@@ -3,7 +3,7 @@
  * `oci-platform` program's schema; hostnames default to `<app>.<domain>`.
  */
 import { z } from "zod";
-import { floatingImage } from "../policy/versions";
+import { floatingImage } from "../versions";
 import { dnsName, intIn, secretString } from "./rules";
 
 /** Longhorn's orphan kinds (setting `orphan-resource-auto-deletion`, v1.9+). */

@@ -1,9 +1,8 @@
 /** Redaction of Pulumi's wire format: secrets become the placeholder, unknowns a marker. */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_PLACEHOLDER } from "../config/errors";
+import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../config/errors";
 
 const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
-export const UNKNOWN_PLACEHOLDER = "[unknown]";
 
 /** Deep copy of a serialized property value, with every secret replaced. */
 export function redact(v: unknown): unknown {

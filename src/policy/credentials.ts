@@ -5,6 +5,7 @@
  * federation, and every grant is scoped: these rules keep it that way.
  */
 import { EXCEPTION_PROCESS, Rule } from "./types";
+import { PRIMITIVE_ROLES } from "../config/kops-ci";
 import { arr, json, obj, str } from "./values";
 
 export const STATIC_CREDENTIAL_TYPES: Readonly<Record<string, string>> = {
@@ -119,8 +120,7 @@ export const noAdminPolicies: Rule = {
 
 /** Any GCP IAM member, binding or policy resource (project, folder, organization, bucket, service account, ...). */
 export const GCP_IAM = /^gcp:[^/]+\/\w*(iAM|IAM)(Member|Binding|Policy):/;
-/** GCP's basic roles: one home, shared with the kops-ci config rule. */
-export const PRIMITIVE_ROLES: readonly string[] = ["roles/owner", "roles/editor", "roles/viewer"];
+
 
 /** The roles a GCP IAM resource grants: `role`, or every binding of `policyData`. */
 export function gcpRolesOf(inputs: Readonly<Record<string, unknown>>): string[] {

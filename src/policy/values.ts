@@ -1,13 +1,7 @@
 /** Small readers shared by the rules: inputs arrive loosely typed and may be unknown. */
 import { cidrContains, parseCidr } from "../config/cidr";
-
-export const UNKNOWN = "[unknown]";
-export const SECRET = "[secret]";
-
-/** True when a value is not known at this point (preview unknowns, plan placeholders). */
-export function unknown(v: unknown): boolean {
-  return v === undefined || v === UNKNOWN;
-}
+import { UNKNOWN_PLACEHOLDER } from "../config/errors";
+import { NODE_PORT_MAX, NODE_PORT_MIN } from "../config/rules";
 
 export function obj(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
@@ -18,7 +12,7 @@ export function arr(v: unknown): unknown[] {
 }
 
 export function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== UNKNOWN ? v : undefined;
+  return typeof v === "string" && v !== UNKNOWN_PLACEHOLDER ? v : undefined;
 }
 
 export function num(v: unknown): number | undefined {
@@ -56,7 +50,7 @@ export interface PortRange {
 
 export const ALL_PORTS: PortRange = { min: 1, max: 65535 };
 /** Kubernetes' default NodePort range (`--service-node-port-range`). */
-export const NODE_PORTS: PortRange = { min: 30000, max: 32767 };
+export const NODE_PORTS: PortRange = { min: NODE_PORT_MIN, max: NODE_PORT_MAX };
 
 export function overlaps(a: PortRange, b: PortRange): boolean {
   return a.min <= b.max && b.min <= a.max;

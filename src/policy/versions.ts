@@ -4,8 +4,10 @@
  * a registry moved a tag overnight (Longhorn's Grafana got stuck on a deprecated
  * chart and turned an upgrade into a data migration; BRIEF §1).
  */
+import { floatingImage } from "../versions";
 import { EXCEPTION_PROCESS, Rule } from "./types";
-import { arr, obj, str, SECRET } from "./values";
+import { SECRET_PLACEHOLDER } from "../config/errors";
+import { arr, obj, str } from "./values";
 
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 export const HELM_CHART_V4 = "kubernetes:helm.sh/v4:Chart";
@@ -25,20 +27,6 @@ export const helmChartPinned: Rule = {
     return EXACT_VERSION.test(version) ? [] : [`pins chart ${str(r.inputs.chart) ?? ""} to "${version}", not an exact version`];
   },
 };
-
-/** Tags that registries move on purpose. */
-const FLOATING_TAGS = new Set(["latest", "stable", "edge", "main", "master", "nightly", "dev", "develop", "canary", "head", "rolling", "lts", "current"]);
-
-/** Why an image reference floats, or undefined when it is pinned (exact tag or digest). */
-export function floatingImage(ref: string): string | undefined {
-  if (ref.includes("@sha256:")) return undefined;
-  const lastSlash = ref.lastIndexOf("/");
-  const colon = ref.indexOf(":", lastSlash + 1);
-  if (colon < 0) return `image ${ref} has no tag (means :latest)`;
-  const tag = ref.slice(colon + 1);
-  if (FLOATING_TAGS.has(tag.toLowerCase())) return `image ${ref} uses the floating tag "${tag}"`;
-  return undefined;
-}
 
 /** Major- or minor-only tags (`1`, `v2.4`) follow new releases of that line. */
 export function impreciseImage(ref: string): string | undefined {
@@ -79,9 +67,9 @@ export function helmValueImages(values: unknown, out: string[] = []): string[] {
   if (!o) return out;
   const repo = str(o.repository);
   const tag = o.tag;
-  if (repo && typeof tag === "string" && tag !== "" && tag !== SECRET) out.push(`${repo}:${tag}`);
+  if (repo && typeof tag === "string" && tag !== "" && tag !== SECRET_PLACEHOLDER) out.push(`${repo}:${tag}`);
   for (const [k, v] of Object.entries(o)) {
-    if (k === "image" && typeof v === "string" && v !== SECRET) out.push(v);
+    if (k === "image" && typeof v === "string" && v !== SECRET_PLACEHOLDER) out.push(v);
     else helmValueImages(v, out);
   }
   return out;
