@@ -36,7 +36,7 @@ export const ORACLE_LINUX = { operatingSystem: "Oracle Linux", version: "7.9" } 
  * start, which is how Pulumi reaches the API with no manual step. The stable
  * channel's release (BRIEF §5).
  */
-export const K3S = { version: "v1.36.3+k3s1", kubernetesMinor: "1.36" } as const;
+export const K3S = { version: "v1.36.3+k3s1" } as const;
 
 export interface ChartPin {
   /** Helm repository URL. */
@@ -57,7 +57,8 @@ export const CHARTS = {
   ingressNginx: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.15.1" },
   // Its chart says only ">= 1.22"; the README supports 1.33+ for v1.21, which 1.36 meets.
   certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1", kubeVersion: ">= 1.22.0-0" },
-  rancher: { repo: "https://releases.rancher.com/server-charts/stable", chart: "rancher", version: "2.15.0", kubeVersion: "< 1.37.0-0" },
+  // Its kubeVersion bound lives with the other Rancher releases in src/matrix/data/rancher.ts.
+  rancher: { repo: "https://releases.rancher.com/server-charts/stable", chart: "rancher", version: "2.15.0" },
   jenkins: { repo: "https://charts.jenkins.io", chart: "jenkins", version: "5.9.53" },
   // The grafana/helm-charts copy is deprecated since 2026-01 (BRIEF §1).
   grafana: { repo: "https://grafana-community.github.io/helm-charts", chart: "grafana", version: "12.11.1" },

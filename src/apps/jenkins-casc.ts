@@ -4,11 +4,8 @@
  * written here), and the seed of Job DSL jobs. Pure text renderers.
  */
 import { stringify } from "yaml";
-import { AGENT_REMOTE_FS, AGENT_USER } from "../cloud-init/jenkins-agent";
+import { AGENT_REMOTE_FS, AGENT_USER, JENKINS_AGENT_LABEL } from "../cloud-init/jenkins-agent";
 
-/** The label the generated matrix jobs ask for; one home, in the matrix renderer. */
-export { JENKINS_AGENT_LABEL as AGENT_LABEL } from "../matrix/render/job-dsl";
-import { JENKINS_AGENT_LABEL as AGENT_LABEL } from "../matrix/render/job-dsl";
 export const AGENT_CREDENTIAL_ID = "ci-agent-ssh";
 /** Secret mounted through the chart's additionalExistingSecrets: JCasC sees `${<name>-<key>}`. */
 export const AGENT_KEY_SECRET = { name: "jenkins-agent-ssh", key: "privateKey" } as const;
@@ -50,7 +47,7 @@ export function agentsCasc(agents: readonly PermanentAgent[], executors: number)
       nodes: agents.map((a) => ({
         permanent: {
           name: a.name,
-          labelString: AGENT_LABEL,
+          labelString: JENKINS_AGENT_LABEL,
           numExecutors: executors,
           remoteFS: AGENT_REMOTE_FS,
           // Only jobs that ask for `docker` run here; the VMs are for Docker work.

@@ -7,6 +7,11 @@
 import type { CloudInitFragment } from "./fragment";
 
 export const AGENT_USER = "jenkins";
+/**
+ * The Jenkins label of these VMs: jobs that need a real Docker daemon ask for it.
+ * Longhorn's Jenkinsfiles run `docker build/run` on the executor (BRIEF §1).
+ */
+export const JENKINS_AGENT_LABEL = "docker";
 export const AGENT_HOME = "/home/jenkins";
 export const AGENT_REMOTE_FS = `${AGENT_HOME}/agent`;
 

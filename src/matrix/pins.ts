@@ -4,17 +4,26 @@
  */
 import { ChartPin, CHARTS, K3S } from "../versions";
 import { KUBERNETES } from "./data/kubernetes";
+import { RANCHER } from "./data/rancher";
 import { kubeBoundsRule } from "./rules/kube-bounds";
 import { problem, shown } from "./rules/problem";
-import type { KubernetesMinor } from "./types";
+import type { KubernetesMinor, RancherRelease } from "./types";
 import { kubernetesOf, minorOf } from "./version";
 
 export interface PlatformPins {
-  readonly k3s: { readonly version: string; readonly kubernetesMinor: string };
+  readonly k3s: { readonly version: string };
   readonly charts: Readonly<Record<string, ChartPin>>;
+  /** Where the Rancher chart's bound comes from: the matrices' Rancher data. */
+  readonly rancher: readonly RancherRelease[];
 }
 
-const PINS: PlatformPins = { k3s: K3S, charts: CHARTS };
+const PINS: PlatformPins = { k3s: K3S, charts: CHARTS, rancher: RANCHER };
+
+/** A chart pin's kubeVersion: its own, or for Rancher the bound recorded with its release. */
+function boundOf(chart: ChartPin, rancher: readonly RancherRelease[]): string | undefined | null {
+  if (chart.kubeVersion !== undefined || chart.chart !== "rancher") return chart.kubeVersion;
+  return rancher.find((r) => r.version === `v${chart.version.replace(/^v/, "")}`)?.kubeVersion ?? null;
+}
 
 /** One line per broken rule, naming the pins; empty when the pins fit together. */
 export function platformPinProblems(pins: PlatformPins = PINS): string[] {
@@ -22,12 +31,14 @@ export function platformPinProblems(pins: PlatformPins = PINS): string[] {
   const kubernetes = kubernetesOf(pins.k3s.version);
   if (kubernetes === undefined) return [problem(subject, `K3S.version must be a version such as v1.36.3+k3s1 (got ${shown(pins.k3s.version)})`, "pin-consistent")];
   const problems: string[] = [];
-  if (minorOf(kubernetes) !== pins.k3s.kubernetesMinor) {
-    problems.push(problem(subject, `K3S.kubernetesMinor must be the minor of K3S.version, ${minorOf(kubernetes)} (got ${shown(pins.k3s.kubernetesMinor)})`, "pin-consistent"));
-  }
   for (const [key, chart] of Object.entries(pins.charts)) {
-    if (chart.kubeVersion === undefined) continue;
-    const broken = kubeBoundsRule(kubernetes, `${chart.chart} ${chart.version}`, chart.kubeVersion);
+    const bound = boundOf(chart, pins.rancher);
+    if (bound === null) {
+      problems.push(problem(`${subject} with CHARTS.${key}`, `rancher ${chart.version} must be listed in src/matrix/data/rancher.ts with its chart's kubeVersion`, "pin-consistent"));
+      continue;
+    }
+    if (bound === undefined) continue;
+    const broken = kubeBoundsRule(kubernetes, `${chart.chart} ${chart.version}`, bound);
     if (broken) problems.push(problem(`${subject} with CHARTS.${key}`, broken, "kube-within-chart-bounds"));
   }
   return problems;
@@ -38,7 +49,7 @@ export function platformPinProblems(pins: PlatformPins = PINS): string[] {
  * security patches), or missing from the support windows. Dated, so `asOf` comes in.
  */
 export function pinSupportWarnings(asOf: Date, pins: PlatformPins = PINS, kubernetes: readonly KubernetesMinor[] = KUBERNETES): string[] {
-  const minor = pins.k3s.kubernetesMinor;
+  const minor = minorOf(kubernetesOf(pins.k3s.version) ?? "");
   const k = kubernetes.find((m) => m.minor === minor);
   if (!k) return [`platform pin K3S ${pins.k3s.version}: Kubernetes ${minor} has no support window in src/matrix/data/kubernetes.ts; add it`];
   if (new Date(`${k.endOfLife}T23:59:59Z`) < asOf) {

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { RANCHER } from "../../src/matrix/data/rancher";
 import { describe, expect, it } from "vitest";
 import { CATALOG } from "../../src/matrix/catalog";
 import { main, parseMatrixArgs, USAGE } from "../../src/matrix/cli";
@@ -41,7 +42,7 @@ describe("matrix CLI", () => {
 
   it("--check exits 2 listing every broken rule, matrix and pins alike", () => {
     const broken = withCombinations({ ...ROW_2_10, rke2: "v1.32.4+rke2r1" });
-    const pins = { k3s: { version: "v1.37.1+k3s1", kubernetesMinor: "1.37" }, charts: CHARTS };
+    const pins = { k3s: { version: "v1.37.1+k3s1" }, charts: CHARTS, rancher: RANCHER };
     const r = run(["--check", "--format", "markdown"], { catalog: broken, pins });
     expect(r.code).toBe(2);
     expect(r.out).toContain("| v2.10.6 | - | v1.32.4+rke2r1 |");

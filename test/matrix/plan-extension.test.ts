@@ -1,8 +1,9 @@
+import { RANCHER } from "../../src/matrix/data/rancher";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CATALOG } from "../../src/matrix/catalog";
 import { createMatrixExtension, MATRIX_ARTIFACTS, matrixExtension } from "../../src/matrix/plan-extension";
-import { jcascJobs, renderJobDsl } from "../../src/matrix/render/job-dsl";
+import { renderJobDsl } from "../../src/matrix/render/job-dsl";
 import { EXTENSIONS } from "../../src/plan/extensions";
 import type { PlanResult } from "../../src/plan/run";
 import { ROW_2_10, withCombinations } from "./fixtures";
@@ -22,7 +23,7 @@ describe("plan extension", () => {
   it("fails the plan with exit 2 on a broken matrix or pin, one line per rule", () => {
     const ext = createMatrixExtension({
       catalog: withCombinations({ ...ROW_2_10, rke2: "v1.32.5+rke2r1" }),
-      pins: { k3s: { version: "v1.37.1+k3s1", kubernetesMinor: "1.37" }, charts: { rancher: { repo: "r", chart: "rancher", version: "2.15.0", kubeVersion: "< 1.37.0-0" } } },
+      pins: { k3s: { version: "v1.37.1+k3s1" }, charts: { rancher: { repo: "r", chart: "rancher", version: "2.15.0" } }, rancher: RANCHER },
       now: () => new Date("2026-11-23"),
     });
     expect(ext.check!(plan)).toEqual([
@@ -38,7 +39,7 @@ describe("plan extension", () => {
   });
 
   it("warns in the plan summary once the platform's Kubernetes is past end of life", () => {
-    const ext = createMatrixExtension({ catalog: CATALOG, pins: { k3s: { version: "v1.34.6+k3s1", kubernetesMinor: "1.34" }, charts: {} }, now: () => new Date("2026-11-23") });
+    const ext = createMatrixExtension({ catalog: CATALOG, pins: { k3s: { version: "v1.34.6+k3s1" }, charts: {}, rancher: RANCHER }, now: () => new Date("2026-11-23") });
     expect(ext.warnings!(plan)).toEqual(["platform pin K3S v1.34.6+k3s1: Kubernetes 1.34 reached end of life on 2026-10-27; bump K3S in src/versions.ts"]);
   });
 
@@ -48,14 +49,5 @@ describe("plan extension", () => {
     expect(files[MATRIX_ARTIFACTS.jenkins]).toBe(renderJobDsl());
     expect(parse(files[MATRIX_ARTIFACTS.kops]).periodics).toHaveLength(2);
     expect(files[MATRIX_ARTIFACTS.markdown]).toMatch(/^### harvester-cloud-provider 0\.2\.10/);
-  });
-
-  it("hands JCasC the DSL with ${ escaped as ^${", () => {
-    const catalog = { ...CATALOG, matrices: [{ ...CATALOG.matrices[0], title: "costs ${HOME}" }] };
-    const [entry] = jcascJobs(catalog);
-    expect(renderJobDsl(catalog)).toContain("displayName('costs ${HOME}')");
-    expect(entry.script).toContain("displayName('costs ^${HOME}')");
-    expect(entry.script.replace(/\^\$\{/g, "${")).toBe(renderJobDsl(catalog));
-    expect(jcascJobs()).toEqual([{ script: renderJobDsl() }]);
   });
 });

@@ -6,12 +6,8 @@
 import { CATALOG } from "../catalog";
 import { combinationJobs, CombinationJob } from "../jobs";
 import type { Catalog } from "../types";
+import { JENKINS_AGENT_LABEL } from "../../cloud-init/jenkins-agent";
 
-/**
- * Agents with a real Docker daemon: Longhorn's Jenkinsfiles run `docker build/run`
- * on the executor, and these validations start clusters the same way (BRIEF §1).
- */
-export const JENKINS_AGENT_LABEL = "docker";
 
 /** A Groovy single-quoted string literal: no interpolation of `$`. */
 export function groovyString(s: string): string {
@@ -88,13 +84,4 @@ export function renderJobDsl(catalog: Catalog = CATALOG): string {
     for (const job of jobs.filter((j) => j.matrix === m)) out.push("", jobDsl(job));
   }
   return `${out.join("\n")}\n`;
-}
-
-/**
- * The `jobs:` entries of the Jenkins JCasC configuration. JCasC substitutes
- * `${...}` in every value before Job DSL sees it; `^${` is its escape, so a `${`
- * in matrix data reaches Groovy as written.
- */
-export function jcascJobs(catalog: Catalog = CATALOG): { script: string }[] {
-  return [{ script: renderJobDsl(catalog).replace(/\$\{/g, "^${") }];
 }
