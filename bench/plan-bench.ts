@@ -16,13 +16,13 @@
  *   --json <file>            also write every raw figure as JSON
  */
 import { ChildProcess, execFileSync, fork } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
+import { shippedStacks } from "../src/plan/stack-file";
 import { Command, MeasurementResult, Measurement, median, Ready, Target, WorkerMessage, WorkerSpec } from "./protocol";
 
 const ROOT = resolve(__dirname, "..");
-const STACKS_DIR = join(ROOT, "stacks");
 const WORKER = join(__dirname, "worker.ts");
 const SCALE_STACK = "oci-staging";
 const TARGET_RATIO = 1.3;
@@ -78,13 +78,6 @@ function revision(): string {
   }
 }
 
-/** Every shipped stack, read from the directory: others add stacks while this runs. */
-function shippedStacks(): string[] {
-  return readdirSync(STACKS_DIR)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => !!s)
-    .sort();
-}
 
 /** A worker process and its messages, in order. */
 class Child {

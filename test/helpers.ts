@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig, RawConfig, StackConfig } from "../src/config";
-import { planStack, PlanResult, stackFilePath, PROJECT } from "../src/plan/run";
-import { readStackFile } from "../src/plan/stack-file";
+import { planStack, PlanResult, PROJECT } from "../src/plan/run";
+import { readStackFile, stackFilePath } from "../src/plan/stack-file";
 import type { PlannedResource } from "../src/plan/recorder";
 
 export type Edit = (values: Record<string, string>) => void;

@@ -42,7 +42,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === "--out") args.out = value();
     else if (a === "--diff") args.diff = value();
     else if (a === "--fail-on-changes") args.failOnChanges = true;
-    else if (a === "--help" || a === "-h") throw new PlanInputError(USAGE);
     else if (a.startsWith("-")) throw new PlanInputError(`unknown option ${a}\n${USAGE}`);
     else if (!stackSeen) {
       args.stack = a;
@@ -55,6 +54,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const progress = (msg: string) => process.stderr.write(`… ${msg}\n`);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   try {
     const args = parseArgs(argv);
     progress(`planning ${args.configFile ?? `stack ${args.stack}`} with mocked providers`);
@@ -65,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const summary = renderSummary(plan, warnings);
     if (base) console.error(summary);
     else console.log(summary);
-    const diff = base ? diffPlans(base, planJson(plan) as PlanJson) : undefined;
+    const diff = base ? diffPlans(base, planJson(plan)) : undefined;
     if (diff) console.log(renderDiffMarkdown(diff));
     if (args.json) {
       writeJson(args.json, plan);

@@ -111,7 +111,7 @@ const MAX_VALUE = 120;
 /** A value as inline Markdown code, short enough for a PR comment. */
 export function showValue(v: unknown): string {
   if (v === undefined) return "_(none)_";
-  let text = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  let text = JSON.stringify(v);
   if (text.length > MAX_VALUE) text = `${text.slice(0, MAX_VALUE - 1)}…`;
   return `\`${text.replace(/`/g, "'")}\``;
 }

@@ -1,10 +1,11 @@
 /** Writers for `--json` and `--out`. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import type { PlanJson } from "./diff";
 import type { PlanResult } from "./run";
 
 /** The plan as JSON: the contract other tools (plan diff, reviews) read. Secrets are "[secret]". */
-export function planJson(plan: PlanResult): object {
+export function planJson(plan: PlanResult): PlanJson {
   return {
     stack: plan.stack,
     program: plan.program,

@@ -12,7 +12,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isMap, isScalar, parseDocument, YAMLMap } from "yaml";
 import { readStackFile } from "./stack-file";
-import { PROJECT, stackFilePath } from "./run";
+import { PROJECT } from "./run";
+import { stackFilePath } from "./stack-file";
 import { REVIEW_BASE_STACK, reviewOverrides } from "./review-stack";
 
 export function writeReviewStackFile(stack: string, target = stackFilePath(stack)): { path: string; created: boolean; droppedSecrets: string[] } {

@@ -4,16 +4,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { NAMESPACE } from "../config/format";
 import { parseStackConfig, RawConfig, StackConfig } from "../config";
 import { runProgram } from "../programs";
 import { PlanMocks, RecordedInvoke } from "./mocks";
 import { PlannedResource, recordRegistrations } from "./recorder";
 import { applyOverrides, isReviewStack, REVIEW_BASE_STACK, reviewOverrides } from "./review-stack";
-import { readStackFile } from "./stack-file";
+import { readStackFile, STACKS_DIR, stackFilePath } from "./stack-file";
 
-export const PROJECT = "ci-infra";
-export const STACKS_DIR = resolve(__dirname, "../../stacks");
+/** The Pulumi project, whose name is also the config namespace. */
+export const PROJECT = NAMESPACE;
 export const DEFAULT_STACK = "oci-staging";
 
 export interface PlanOptions {
@@ -33,10 +34,6 @@ export interface PlanResult {
   readonly artifacts: Record<string, string>;
   readonly invokes: RecordedInvoke[];
   readonly environments: readonly string[];
-}
-
-export function stackFilePath(stack: string): string {
-  return join(STACKS_DIR, `Pulumi.${stack}.yaml`);
 }
 
 /** Loads and validates config. Throws ConfigError on user mistakes. */

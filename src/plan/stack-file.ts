@@ -3,10 +3,26 @@
  * config to a program: full key → string, JSON for structured values. Encrypted
  * values cannot be decrypted offline; they become a placeholder, still marked secret.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parse } from "yaml";
 import type { RawConfig } from "../config";
 import { SECRET_PLACEHOLDER } from "../config/errors";
+
+/** Where the stack files live (Pulumi.yaml: `stackConfigDir: stacks`). */
+export const STACKS_DIR = resolve(__dirname, "../../stacks");
+
+export function stackFilePath(stack: string): string {
+  return join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+}
+
+/** The stacks this repository ships: every `stacks/Pulumi.<stack>.yaml`. */
+export function shippedStacks(): string[] {
+  return readdirSync(STACKS_DIR)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
 
 export interface StackFile extends RawConfig {
   readonly path: string;

@@ -1,4 +1,5 @@
 /** Advisory findings about a valid plan: things that work but deserve a look. */
+import { CHARTS } from "../versions";
 import type { PlanResult } from "./run";
 
 export function planWarnings(plan: PlanResult): string[] {
@@ -6,7 +7,7 @@ export function planWarnings(plan: PlanResult): string[] {
   if (plan.config.program === "oci-platform") {
     const s = plan.config.settings;
     if (s.nodes.server.count === 1) w.push("one Kubernetes server: the control plane has no redundancy (fine for staging, not for prod)");
-    if (s.ingress.controller === "ingress-nginx") w.push("ingress.controller ingress-nginx is retired upstream (final release 4.15.1 / v1.15.1, March 2026): plan a move to traefik");
+    if (s.ingress.controller === "ingress-nginx") w.push(`ingress.controller ingress-nginx is retired upstream (final chart ${CHARTS.ingressNginx.version}, March 2026): plan a move to traefik`);
     const clusterNodes = s.nodes.server.count + s.nodes.agent.count;
     if (clusterNodes < 2) w.push(`${clusterNodes} load-balancer backend: losing that node takes the ingress down`);
   }

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
 import { ConfigError } from "../config/errors";
+import { keyOf } from "../config/format";
 import type { KopsCiSettings } from "../config/kops-ci";
 import { clusterBoundaryPolicy, discoveryBucketPolicy, rolePolicies, stateStoreBucketPolicy, trustPolicy } from "../kops/aws-policies";
 import { AwsCiRole } from "../kops/aws-role";
@@ -25,7 +26,7 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
   // the project itself before anything exists.
   const host = await gcp.organizations.getProject({ projectId: s.gcp.project });
   if (host.number !== s.gcp.projectNumber) {
-    throw new ConfigError([`ci-infra:gcp.projectNumber must be the number of project ${s.gcp.project}, ${host.number} (got "${s.gcp.projectNumber}")`]);
+    throw new ConfigError([`${keyOf(["gcp", "projectNumber"])} must be the number of project ${s.gcp.project}, ${host.number} (got "${s.gcp.projectNumber}")`]);
   }
 
   const names = kopsNames(s);

@@ -4,21 +4,19 @@
  * (display names, bucket names, identities, hostnames), so any two can live in
  * one compartment, project or account.
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { evaluatePlan } from "../../src/policy/plan-extension";
-import { loadPlanConfig, planStack, PlanResult, PROJECT, STACKS_DIR, stackFilePath } from "../../src/plan/run";
+import { loadPlanConfig, planStack, PlanResult, PROJECT } from "../../src/plan/run";
+import { shippedStacks, stackFilePath } from "../../src/plan/stack-file";
 import { REVIEW_BASE_STACK, reviewOverrides } from "../../src/plan/review-stack";
 import { writeReviewStackFile } from "../../src/plan/review-stack-cli";
 import { readStackFile } from "../../src/plan/stack-file";
 
 const REVIEW = "pr-4242";
-const SHIPPED = readdirSync(STACKS_DIR)
-  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-  .filter((s): s is string => s !== undefined)
-  .sort();
+const SHIPPED = shippedStacks();
 const ALL = [...SHIPPED, REVIEW];
 
 /** Inputs that name something the cloud keeps unique within a compartment, project, account or globally. */

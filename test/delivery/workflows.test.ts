@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { isReviewStack } from "../../src/plan/review-stack";
+import { shippedStacks } from "../../src/plan/stack-file";
 
 const DIR = resolve(__dirname, "../../.github/workflows");
 const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -15,10 +17,7 @@ const text = (f: string) => readFileSync(join(DIR, f), "utf8");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = any;
 const wf = (f: string): Yaml => parse(text(f));
-const STACKS = readdirSync(resolve(__dirname, "../../stacks"))
-  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-  .filter((s): s is string => s !== undefined && !/^pr-\d+$/.test(s))
-  .sort();
+const STACKS = shippedStacks().filter((s) => !isReviewStack(s));
 
 /** Every `uses:` of every step and job, with its line. */
 function usesOf(f: string): { line: number; ref: string }[] {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main, parseArgs } from "../../src/plan/cli";
-import { stackFilePath } from "../../src/plan/run";
+import { stackFilePath } from "../../src/plan/stack-file";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "plan-"));
 
@@ -81,5 +81,13 @@ describe("plan", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('ci-infra:network.nodeSubnetCidr must lie inside vcnCidr 10.20.0.0/16 (got "10.99.1.0/24")');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("--help", () => {
+  it("prints the usage and exits 0", async () => {
+    const { out } = capture();
+    expect(await main(["--help"])).toBe(0);
+    expect(out.join("\n")).toMatch(/^usage: npm run plan --/);
   });
 });

@@ -85,7 +85,8 @@ describe("renderDiffMarkdown", () => {
     expect(md).toContain("  - `protect`: `false` → `true`");
   });
 
-  it("never shows more than the redacted placeholder for a secret", () => {
+  // The diff does no redaction itself: plans are redacted when recorded (src/plan/secrets.ts).
+  it("shows a value turning secret as the placeholder, and cannot see a secret change", () => {
     const a = planOf([res("oci:Core/instance:Instance", "vm", { metadata: { user_data: "cGxhaW4=" } })]);
     const b = planOf([res("oci:Core/instance:Instance", "vm", { metadata: { user_data: "[secret]" } })]);
     const md = renderDiffMarkdown(diffPlans(a, b));

@@ -6,6 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { RULES } from "../../src/policy";
 import { describe, expect, it } from "vitest";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated protobuf modules ship no types */
@@ -34,7 +35,7 @@ describe.skipIf(!process.env.CI_INFRA_PACK_TEST)("CrossGuard pack (policy/)", ()
 
       const info = await call("getAnalyzerInfo", new Empty());
       expect(info.getName()).toBe("ci-infra");
-      expect(info.getPoliciesList().length).toBe(20);
+      expect(info.getPoliciesList().length).toBe(RULES.length);
 
       const configure = new pb.ConfigureAnalyzerRequest();
       const health = new pb.PolicyConfig();
