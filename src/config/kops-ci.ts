@@ -288,5 +288,4 @@ export const kopsCiSchema = z
       .prefault({}),
   });
 
-export type KopsCiInput = z.input<typeof kopsCiSchema>;
 export type KopsCiSettings = z.output<typeof kopsCiSchema>;

@@ -42,7 +42,6 @@ export class CiIdentity extends CiComponent {
   /** `serviceAccount:<email>`, by kind. */
   readonly members: Readonly<Record<GcpIdentityKind, pulumi.Output<string>>>;
   readonly emails: Readonly<Record<GcpIdentityKind, pulumi.Output<string>>>;
-  readonly poolName: pulumi.Output<string>;
 
   constructor(name: string, args: CiIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:kops:CiIdentity", name, opts);
@@ -93,7 +92,6 @@ export class CiIdentity extends CiComponent {
 
     this.members = members;
     this.emails = emails;
-    this.poolName = pool.name;
     this.registerOutputs({ emails });
   }
 }

@@ -109,7 +109,7 @@ export function federatedPrincipal(projectNumber: string, poolId: string, subjec
 /** `gs://<bucket>/kops/releases/markers/<branch>/<file>` for each marker file. */
 export function markerUrls(stagingBucket: string, branch: string): Record<(typeof MARKER_FILES)[number], string> {
   const base = `gs://${stagingBucket}/${STAGING_PREFIXES.markers}${branch}`;
-  return { "latest-ci.txt": `${base}/latest-ci.txt`, "latest-ci-updown-green.txt": `${base}/latest-ci-updown-green.txt` };
+  return Object.fromEntries(MARKER_FILES.map((f) => [f, `${base}/${f}`])) as Record<(typeof MARKER_FILES)[number], string>;
 }
 
 /**

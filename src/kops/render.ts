@@ -15,6 +15,7 @@ import {
   GcpIdentityKind,
   KopsNames,
   MARKER_CACHE_CONTROL,
+  MARKER_FILES,
   markerUrls,
   STAGING_PREFIXES,
 } from "./names";
@@ -176,7 +177,7 @@ export function renderMarkerUpload(s: KopsCiSettings): string {
     "set -euo pipefail",
     'branch="$1" marker="$2" url="$3"',
     `case "$branch" in ${s.markers.branches.join("|")}) ;; *) echo "unknown branch $branch" >&2; exit 2 ;; esac`,
-    'case "$marker" in latest-ci.txt|latest-ci-updown-green.txt) ;; *) echo "unknown marker $marker" >&2; exit 2 ;; esac',
+    `case "$marker" in ${MARKER_FILES.join("|")}) ;; *) echo "unknown marker $marker" >&2; exit 2 ;; esac`,
     `printf '%s' "$url" | gcloud storage cp - "gs://${s.buckets.staging.name}/${STAGING_PREFIXES.markers}$branch/$marker" \\`,
     `  --cache-control="${MARKER_CACHE_CONTROL}" --content-type=text/plain`,
     "",
