@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { SECRET_PLACEHOLDER } from "./errors";
+import { knownKeys } from "./schema-walk";
 
 export const NAMESPACE = "ci-infra";
 
@@ -28,31 +29,6 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
 
 function show(v: unknown): string {
   return typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
-}
-
-/** Keys a strict object accepts at `path`, found by walking the schema. */
-function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let s: any = schema;
-  const unwrap = () => {
-    for (;;) {
-      const def = s?._zod?.def;
-      if (!def) return;
-      if (def.type === "pipe") s = def.in;
-      else if (["optional", "default", "prefault", "nullable", "readonly"].includes(def.type)) s = def.innerType;
-      else return;
-    }
-  };
-  unwrap();
-  for (const p of path) {
-    const def = s?._zod?.def;
-    if (def?.type === "object") s = def.shape[p as string];
-    else if (def?.type === "array") s = def.element;
-    else return [];
-    unwrap();
-  }
-  const def = s?._zod?.def;
-  return def?.type === "object" ? Object.keys(def.shape) : [];
 }
 
 /**

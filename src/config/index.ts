@@ -9,7 +9,7 @@ import { ConfigError } from "./errors";
 import { formatIssues, keyOf, NAMESPACE } from "./format";
 import { kopsCiSchema, KopsCiSettings } from "./kops-ci";
 import { ociPlatformSchema, OciPlatformSettings } from "./oci-platform";
-import { PLATFORM_SECRET_KEYS } from "./platform-apps";
+import { secretPaths } from "./schema-walk";
 
 /** Each program's schema, keyed by the value of `ci-infra:program`. */
 export const PROGRAM_SCHEMAS = {
@@ -20,13 +20,13 @@ export const PROGRAM_SCHEMAS = {
 export type ProgramName = keyof typeof PROGRAM_SCHEMAS;
 
 /**
- * Keys whose values must be set with `pulumi config set --secret`. A plaintext
- * token in a stack file is an error: it would be committed.
+ * Keys whose values must be set with `pulumi config set --secret` (every
+ * `secretString()` field of the program's schema). A plaintext token in a stack
+ * file is an error: it would be committed.
  */
 export const SECRET_KEYS: Readonly<Record<ProgramName, readonly string[][]>> = {
-  "oci-platform": PLATFORM_SECRET_KEYS,
-  // Keyless by design: the kops-ci program takes no credentials at all.
-  "kops-ci": [],
+  "oci-platform": secretPaths(ociPlatformSchema),
+  "kops-ci": secretPaths(kopsCiSchema),
 };
 
 interface Common {

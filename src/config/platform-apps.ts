@@ -118,12 +118,3 @@ export const platformAppsShape = {
     })
     .prefault({}),
 };
-
-/** Config keys (below `ci-infra:`) that must be set with `--secret`. */
-export const PLATFORM_SECRET_KEYS: readonly string[][] = [
-  ["githubBot", "githubToken"],
-  ["grafana", "alertWebhookUrl"],
-  ["tls", "privateKey"],
-  ["longhorn", "backup", "accessKeyId"],
-  ["longhorn", "backup", "secretAccessKey"],
-];

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { parseCidr } from "./cidr";
+import { SECRET_FIELDS } from "./schema-walk";
 
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
@@ -67,8 +68,12 @@ export const sshPublicKey = () =>
  * A non-empty secret, handed on as a Pulumi secret Output so it stays encrypted
  * in state and redacted in plans. Its value never appears in messages.
  */
-export const secretString = () =>
-  z
+export const secretString = () => {
+  const field = z
     .string({ error: "must be a string" })
     .min(1, { error: "must not be empty" })
     .transform((v) => pulumi.secret(v));
+  // The config layer finds secret fields by walking the schema for these.
+  SECRET_FIELDS.add(field);
+  return field;
+};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors";
-import { parseStackConfig } from "../../src/config";
+import { parseStackConfig, SECRET_KEYS } from "../../src/config";
 import { parse, problems, rawConfig, set } from "../helpers";
 
 describe("shipped stacks", () => {
@@ -101,5 +101,25 @@ describe("node subnet capacity", () => {
       "ci-infra:nodes.ciAgent.count with 0 agents does not fit the node subnet 10.20.1.0/24: room for 238 agent and ci-agent VMs; widen network.nodeSubnetCidr (got 300)",
     ]);
     expect(problems(() => parse("oci-staging", set("nodes.ciAgent.count", 300), set("network.nodeSubnetCidr", "10.20.4.0/22")))).toEqual([]);
+  });
+});
+
+describe("secret fields", () => {
+  it("are found in the schema itself, so a new secret cannot be forgotten in a list", () => {
+    expect(SECRET_KEYS["oci-platform"]).toEqual([
+      ["tls", "certificate"],
+      ["tls", "privateKey"],
+      ["grafana", "alertWebhookUrl"],
+      ["githubBot", "githubToken"],
+      ["longhorn", "backup", "accessKeyId"],
+      ["longhorn", "backup", "secretAccessKey"],
+    ]);
+    expect(SECRET_KEYS["kops-ci"]).toEqual([]);
+  });
+
+  it("refuses any of them set in plaintext", () => {
+    expect(problems(() => parse("oci-staging", set("grafana.alertWebhookUrl", "https://hooks.example.org/x")))).toEqual([
+      "ci-infra:grafana.alertWebhookUrl must be set with `pulumi config set --secret --path 'grafana.alertWebhookUrl' ...`: a plaintext secret would be committed in the stack file",
+    ]);
   });
 });
