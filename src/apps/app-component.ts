@@ -21,8 +21,6 @@ export interface AppArgs {
 export abstract class AppComponent extends CiComponent {
   /** Plan artifacts: `helm/<release>.values.yaml`, `manifests/...`. */
   readonly artifacts: Record<string, pulumi.Input<string>> = {};
-  /** Helm releases, for the plan summary and tests. */
-  readonly releases: { name: string; chart: string; version: string; release: k8s.helm.v3.Release }[] = [];
 
   protected constructor(type: `ci-infra:${string}:${string}`, name: string, protected readonly appArgs: AppArgs, opts?: pulumi.ComponentResourceOptions) {
     super(type, name, opts);
@@ -56,8 +54,6 @@ export abstract class AppComponent extends CiComponent {
 
   protected release(suffix: string, a: ReleaseArgs, opts: pulumi.CustomResourceOptions = {}): k8s.helm.v3.Release {
     this.artifacts[`helm/${a.name}.values.yaml`] = pulumi.output(a.values).apply((v) => `# ${a.chart.chart} ${a.chart.version} from ${a.chart.repo}\n${stringify(v)}`);
-    const release = chartRelease(this.childName(suffix), a, this.k8sOpts(opts));
-    this.releases.push({ name: a.name, chart: a.chart.chart, version: a.chart.version, release });
-    return release;
+    return chartRelease(this.childName(suffix), a, this.k8sOpts(opts));
   }
 }

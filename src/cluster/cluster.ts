@@ -46,9 +46,9 @@ type CaName = keyof typeof CAS;
 
 export class Cluster extends CiComponent {
   /** The join token, a secret. */
-  readonly token: pulumi.Output<string>;
+  private readonly token: pulumi.Output<string>;
   /** CA file contents for the first server, secret (keys) by construction. */
-  readonly caFiles: pulumi.Output<Record<K3sCaFile, string>>;
+  private readonly caFiles: pulumi.Output<Record<K3sCaFile, string>>;
   readonly apiUrl: pulumi.Output<string>;
   /** Admin kubeconfig (secret). */
   readonly kubeconfig: pulumi.Output<string>;
