@@ -4,34 +4,17 @@
  * writes the stack's CrossGuard config (`policy/pack-config.json`) so the pack
  * in `policy/` judges a real preview with the same settings.
  */
-import { poolProjectIds } from "../kops/names";
-import { KUBE_API_PORT } from "../cluster/k3s-config";
 import type { PlanExtension } from "../plan/extensions";
 import type { PlanResult } from "../plan/run";
+import { policyFacts } from "../programs/policy-facts";
 import { allowancesFor, isExcepted, loadAllowances, PolicyException, StackAllowances } from "./allowances";
 import { crossGuardConfig } from "./crossguard-config";
 import { evaluate, formatViolation, PolicyConfig, PolicyResource, Violation } from "./index";
 
-/** What the rules need to know, from the stack's validated config and its allowances. */
+/** What the rules need to know: the program's own facts, plus the stack's allowances. */
 export function policyConfigFor(plan: Pick<PlanResult, "config">, allowances: Pick<StackAllowances, "publicBuckets">): PolicyConfig {
-  const cfg: { -readonly [K in keyof PolicyConfig]: PolicyConfig[K] } = { publicBuckets: allowances.publicBuckets };
-  if (plan.config.program === "oci-platform") {
-    const s = plan.config.settings;
-    cfg.adminCidrs = s.network.adminCidrs;
-    // The bastion's private endpoint lives in the node subnet (src/oci/network.ts).
-    cfg.bastionCidrs = [s.network.nodeSubnetCidr];
-    cfg.lbSubnetCidrs = [s.network.lbSubnetCidr];
-    cfg.kubeApiPort = KUBE_API_PORT;
-    cfg.healthNodePort = s.ingress.healthNodePort;
-  } else if (plan.config.program === "kops-ci") {
-    // The staging bucket is public only through its explicit switch; the OIDC
-    // discovery bucket is public because AWS IRSA fetches its documents anonymously.
-    const s = plan.config.settings;
-    const opened = [...(s.buckets.staging.publicRead ? [s.buckets.staging.name] : []), s.aws.discovery.bucket];
-    cfg.publicBuckets = [...allowances.publicBuckets, ...opened];
-    cfg.disposableProjects = poolProjectIds(s.boskos.projectPrefix, s.boskos.count);
-  }
-  return cfg;
+  const facts = policyFacts(plan.config);
+  return { ...facts, publicBuckets: [...allowances.publicBuckets, ...(facts.publicBuckets ?? [])] };
 }
 
 export interface PlanPolicyResult {
