@@ -48,70 +48,73 @@ export class KopsStores extends CiComponent {
     super("ci-infra:kops:KopsStores", name, opts);
     const region = args.region;
 
-    const state = new aws.s3.Bucket(this.childName("state"), {
+    const stateName = this.storeBucket(args.stack, region, {
+      key: "state",
       bucket: args.stateStore.bucket,
-      region,
-      tags: ownerTags(args.stack, name, { purpose: "kops-state-store", "written-by": "kops-e2e-jobs" }),
-    }, this.childOpts({ retainOnDelete: true }));
-    const stateName = state.bucket;
-    new aws.s3.BucketPublicAccessBlock(this.childName("state-private"), {
-      bucket: stateName,
-      region,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, this.childOpts());
-    new aws.s3.BucketOwnershipControls(this.childName("state-ownership"), { bucket: stateName, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, this.childOpts());
-    new aws.s3.BucketVersioning(this.childName("state-versioning"), { bucket: stateName, region, versioningConfiguration: { status: "Enabled" } }, this.childOpts());
-    new aws.s3.BucketServerSideEncryptionConfiguration(this.childName("state-encryption"), {
-      bucket: stateName,
-      region,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    }, this.childOpts());
-    new aws.s3.BucketLifecycleConfiguration(this.childName("state-lifecycle"), {
-      bucket: stateName,
-      region,
-      rules: [
+      tags: { purpose: "kops-state-store", "written-by": "kops-e2e-jobs" },
+      public: false,
+      versioned: true,
+      lifecycle: [
         // State of clusters whose deletion failed; a live e2e cluster is hours old.
         { id: "expire-leftover-state", status: "Enabled", filter: {}, expiration: { days: args.stateStore.expireDays } },
         { id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.stateStore.noncurrentDays }, expiration: { expiredObjectDeleteMarker: true } },
         { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
       ],
-    }, this.childOpts());
-    new aws.s3.BucketPolicy(this.childName("state-policy"), { bucket: stateName, region, policy: JSON.stringify(args.stateStore.policy) }, this.childOpts());
-
-    const discovery = new aws.s3.Bucket(this.childName("discovery"), {
+      policy: args.stateStore.policy,
+    });
+    const discoveryName = this.storeBucket(args.stack, region, {
+      key: "discovery",
       bucket: args.discovery.bucket,
-      region,
-      tags: ownerTags(args.stack, name, { purpose: "kops-oidc-discovery-public", "written-by": "kops-e2e-jobs" }),
-    }, this.childOpts({ retainOnDelete: true }));
-    const discoveryName = discovery.bucket;
-    // Public through the bucket policy only: ACLs stay blocked and disabled.
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(this.childName("discovery-public"), {
-      bucket: discoveryName,
-      region,
-      blockPublicAcls: true,
-      ignorePublicAcls: true,
-      blockPublicPolicy: false,
-      restrictPublicBuckets: false,
-    }, this.childOpts());
-    new aws.s3.BucketOwnershipControls(this.childName("discovery-ownership"), { bucket: discoveryName, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, this.childOpts());
-    new aws.s3.BucketServerSideEncryptionConfiguration(this.childName("discovery-encryption"), {
-      bucket: discoveryName,
-      region,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    }, this.childOpts());
-    new aws.s3.BucketLifecycleConfiguration(this.childName("discovery-lifecycle"), {
-      bucket: discoveryName,
-      region,
-      rules: [{ id: "expire-leftover-documents", status: "Enabled", filter: {}, expiration: { days: args.discovery.expireDays } }],
-    }, this.childOpts());
-    // A public policy is refused while the access block still blocks it.
-    new aws.s3.BucketPolicy(this.childName("discovery-policy"), { bucket: discoveryName, region, policy: JSON.stringify(args.discovery.policy) }, this.childOpts({ dependsOn: [publicAccess] }));
+      tags: { purpose: "kops-oidc-discovery-public", "written-by": "kops-e2e-jobs" },
+      public: true,
+      versioned: false,
+      lifecycle: [{ id: "expire-leftover-documents", status: "Enabled", filter: {}, expiration: { days: args.discovery.expireDays } }],
+      policy: args.discovery.policy,
+    });
 
     this.stateStore = stateName;
     this.discoveryStore = discoveryName;
     this.registerOutputs({ stateStore: this.stateStore, discoveryStore: this.discoveryStore });
+  }
+
+  /**
+   * One store: owner-enforced (no ACLs), encrypted, with lifecycle rules and a
+   * bucket policy; private, or public through its policy only (ACLs stay blocked).
+   */
+  private storeBucket(
+    stack: string,
+    region: string,
+    b: {
+      key: string;
+      bucket: string;
+      tags: Record<string, string>;
+      public: boolean;
+      versioned: boolean;
+      lifecycle: aws.types.input.s3.BucketLifecycleConfigurationRule[];
+      policy: unknown;
+    },
+  ): pulumi.Output<string> {
+    const k = (suffix: string) => this.childName(`${b.key}-${suffix}`);
+    const bucket = new aws.s3.Bucket(this.childName(b.key), { bucket: b.bucket, region, tags: ownerTags(stack, this.componentName, b.tags) }, this.childOpts({ retainOnDelete: true }));
+    const name = bucket.bucket;
+    const access = new aws.s3.BucketPublicAccessBlock(k(b.public ? "public" : "private"), {
+      bucket: name,
+      region,
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: !b.public,
+      restrictPublicBuckets: !b.public,
+    }, this.childOpts());
+    new aws.s3.BucketOwnershipControls(k("ownership"), { bucket: name, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, this.childOpts());
+    if (b.versioned) new aws.s3.BucketVersioning(k("versioning"), { bucket: name, region, versioningConfiguration: { status: "Enabled" } }, this.childOpts());
+    new aws.s3.BucketServerSideEncryptionConfiguration(k("encryption"), {
+      bucket: name,
+      region,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    }, this.childOpts());
+    new aws.s3.BucketLifecycleConfiguration(k("lifecycle"), { bucket: name, region, rules: b.lifecycle }, this.childOpts());
+    // A public policy is refused while the access block still blocks it.
+    new aws.s3.BucketPolicy(k("policy"), { bucket: name, region, policy: JSON.stringify(b.policy) }, this.childOpts({ dependsOn: [access] }));
+    return name;
   }
 }
