@@ -15,8 +15,15 @@ export const K3S_CONFIG_PATH = "/etc/rancher/k3s/config.yaml";
 export const POD_CIDR = "10.42.0.0/16";
 /** The Kubernetes API port: k3s listens here, the load balancer forwards it, NSGs admit it. */
 export const KUBE_API_PORT = 6443;
-/** The OCI instance metadata service: user_data (with this bootstrap) is readable there. */
-export const IMDS = "169.254.169.254/32";
+/**
+ * On OCI, 169.254.169.254 is three services: the instance metadata service (HTTP,
+ * TCP 80), the VCN resolver (DNS, 53/udp+tcp) and NTP (123/udp). Pods must keep DNS
+ * (CoreDNS forwards to it) and NTP; only the metadata port is theirs to lose.
+ * Sources: https://docs.oracle.com/en-us/iaas/Content/Compute/Tasks/gettingmetadata.htm,
+ * https://docs.oracle.com/en-us/iaas/Content/Network/Concepts/dns.htm,
+ * https://docs.oracle.com/en-us/iaas/Content/Compute/Tasks/configuringntpservice.htm
+ */
+export const IMDS = { address: "169.254.169.254/32", tcpPorts: [80] } as const;
 
 /**
  * CA files k3s (≥ v1.26.2) uses instead of generating its own when present before
@@ -107,8 +114,13 @@ export function k3sInstallCommand(kind: NodeBootstrap["kind"]): string {
  * Pods must not read the instance metadata service: the node's user_data there
  * carries this bootstrap (token, CA keys on the first server).
  */
+export function imdsGuardRule(): string {
+  const ports = IMDS.tcpPorts.length === 1 ? `--dport ${IMDS.tcpPorts[0]}` : `-m multiport --dports ${IMDS.tcpPorts.join(",")}`;
+  return `FORWARD -s ${POD_CIDR} -d ${IMDS.address} -p tcp ${ports} -j DROP`;
+}
+
 export function imdsGuardFragment(): CloudInitFragment {
-  const rule = `FORWARD -s ${POD_CIDR} -d ${IMDS} -j DROP`;
+  const rule = imdsGuardRule();
   const unit = [
     "[Unit]",
     "Description=Block pod access to the OCI instance metadata service",

@@ -3,7 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { renderCloudConfig } from "../../src/cloud-init/fragment";
 import { hostFragments } from "../../src/cloud-init/roles";
 import { serverPrivateIps } from "../../src/cluster/addresses";
-import { K3S_CA_FILES, K3sCaFile, k3sConfig, k3sFragments, k3sInstallCommand, K3S_TLS_DIR, nodeBootstrap, POD_CIDR } from "../../src/cluster/k3s-config";
+import { K3S_CA_FILES, K3sCaFile, k3sConfig, k3sFragments, k3sInstallCommand, K3S_TLS_DIR, nodeBootstrap, POD_CIDR, imdsGuardRule } from "../../src/cluster/k3s-config";
 import { renderKubeconfig } from "../../src/cluster/kubeconfig";
 import { K3S } from "../../src/versions";
 import { cloudInitSchema, hasCloudInit, requireValidators } from "../schema-validators";
@@ -55,9 +55,26 @@ describe("k3s config", () => {
     expect(k3sInstallCommand("agent")).toContain("INSTALL_K3S_EXEC='agent'");
   });
 
-  it("keeps pods away from the metadata service that holds this bootstrap", () => {
+  /** Whether an iptables rule spec (`FORWARD -s .. -d .. -p tcp --dport 80 -j DROP`) matches a packet. */
+  function ruleMatches(rule: string, packet: { src: string; dst: string; proto: "tcp" | "udp"; dport: number }): boolean {
+    const args = rule.split(/\s+/);
+    const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+    if (opt("-s") && opt("-s") !== POD_CIDR) throw new Error(`unexpected source ${opt("-s")}`);
+    if (opt("-d") !== "169.254.169.254/32" || packet.dst !== "169.254.169.254") return false;
+    if (opt("-p") && opt("-p") !== packet.proto) return false;
+    const ports = opt("--dport") ?? opt("--dports");
+    return ports === undefined || ports.split(",").map(Number).includes(packet.dport);
+  }
+
+  it("keeps pods away from the metadata service, not from the VCN resolver or NTP on the same address", () => {
     const unit = k3sFragments(first).flatMap((f) => f.writeFiles ?? []).find((w) => w.path.endsWith("ci-infra-imds-guard.service"))!;
-    expect(unit.content).toContain(`FORWARD -s ${POD_CIDR} -d 169.254.169.254/32 -j DROP`);
+    const rule = /iptables -I (FORWARD [^'|]+)'/.exec(unit.content)?.[1]?.trim();
+    expect(rule).toBe(imdsGuardRule());
+    const from = { src: "10.42.3.7", dst: "169.254.169.254" };
+    expect(ruleMatches(rule!, { ...from, proto: "tcp", dport: 80 })).toBe(true);
+    for (const [proto, dport] of [["udp", 53], ["tcp", 53], ["udp", 123]] as const) expect(ruleMatches(rule!, { ...from, proto, dport })).toBe(false);
+    // The old rule (every port) is what this guards against: it dropped pods' DNS.
+    expect(ruleMatches(`FORWARD -s ${POD_CIDR} -d 169.254.169.254/32 -j DROP`, { ...from, proto: "udp", dport: 53 })).toBe(true);
     expect(unit.content).toContain("Before=k3s.service k3s-agent.service");
   });
 });
