@@ -45,25 +45,32 @@ export interface ChartPin {
   readonly version: string;
   /** The chart's `kubeVersion` constraint, checked against K3S before anything is planned. */
   readonly kubeVersion?: string;
+  /** The application version the chart installs by default (its `appVersion`). */
+  readonly appVersion?: string;
+  /** Where kubeVersion/appVersion were read: repository, path and tag. */
+  readonly source: string;
 }
 
 /**
- * Every Helm chart the platform installs: official charts, exact versions. Their
- * upstream values are in shared/reference/charts/ for review.
+ * Every Helm chart the platform installs: official charts, exact versions, with the
+ * `kubeVersion` each one's Chart.yaml declares at that tag. Their upstream values
+ * are in shared/reference/charts/ for review.
  */
 export const CHARTS = {
-  traefik: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "41.3.0" },
+  traefik: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "41.3.0", kubeVersion: ">=1.25.0-0", appVersion: "v3.7.11", source: "traefik/traefik-helm-chart traefik/Chart.yaml@v41.3.0" },
   // Retired upstream (final release March 2026); kept for users who have not migrated.
-  ingressNginx: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.15.1" },
+  ingressNginx: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.15.1", kubeVersion: ">=1.21.0-0", appVersion: "1.15.1", source: "kubernetes/ingress-nginx charts/ingress-nginx/Chart.yaml@helm-chart-4.15.1" },
   // Its chart says only ">= 1.22"; the README supports 1.33+ for v1.21, which 1.36 meets.
-  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1", kubeVersion: ">= 1.22.0-0" },
-  // Its kubeVersion bound lives with the other Rancher releases in src/matrix/data/rancher.ts.
-  rancher: { repo: "https://releases.rancher.com/server-charts/stable", chart: "rancher", version: "2.15.0" },
-  jenkins: { repo: "https://charts.jenkins.io", chart: "jenkins", version: "5.9.53" },
+  certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1", kubeVersion: ">= 1.22.0-0", source: "cert-manager/cert-manager deploy/charts/cert-manager/Chart.yaml@v1.21.1" },
+  // Its kubeVersion bound (< 1.37.0-0 at v2.15.0) lives with the other Rancher releases in src/matrix/data/rancher.ts.
+  rancher: { repo: "https://releases.rancher.com/server-charts/stable", chart: "rancher", version: "2.15.0", source: "rancher/rancher chart/Chart.yaml@v2.15.0" },
+  // No kubeVersion in its Chart.yaml. appVersion is the Jenkins the controller runs
+  // (image jenkins/jenkins:<appVersion>-jdk21), which decides the agents' Java (src/compat).
+  jenkins: { repo: "https://charts.jenkins.io", chart: "jenkins", version: "5.9.53", appVersion: "2.568.2", source: "jenkinsci/helm-charts charts/jenkins/Chart.yaml@jenkins-5.9.53" },
   // The grafana/helm-charts copy is deprecated since 2026-01 (BRIEF §1).
-  grafana: { repo: "https://grafana-community.github.io/helm-charts", chart: "grafana", version: "12.11.1" },
-  prometheus: { repo: "https://prometheus-community.github.io/helm-charts", chart: "prometheus", version: "29.27.0" },
-  longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1", kubeVersion: ">= 1.25.0-0" },
+  grafana: { repo: "https://grafana-community.github.io/helm-charts", chart: "grafana", version: "12.11.1", kubeVersion: "^1.25.0-0", appVersion: "13.2.0", source: "grafana-community/helm-charts charts/grafana/Chart.yaml@grafana-12.11.1" },
+  prometheus: { repo: "https://prometheus-community.github.io/helm-charts", chart: "prometheus", version: "29.27.0", kubeVersion: ">=1.19.0-0", appVersion: "v3.14.0", source: "prometheus-community/helm-charts charts/prometheus/Chart.yaml@prometheus-29.27.0" },
+  longhorn: { repo: "https://charts.longhorn.io", chart: "longhorn", version: "1.12.1", kubeVersion: ">=1.25.0-0", appVersion: "v1.12.1", source: "longhorn/longhorn chart/Chart.yaml@v1.12.1" },
 } as const satisfies Record<string, ChartPin>;
 
 /** Tags that registries move on purpose. */

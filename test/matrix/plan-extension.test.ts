@@ -23,7 +23,7 @@ describe("plan extension", () => {
   it("fails the plan with exit 2 on a broken matrix or pin, one line per rule", () => {
     const ext = createMatrixExtension({
       catalog: withCombinations({ ...ROW_2_10, rke2: "v1.32.5+rke2r1" }),
-      pins: { k3s: { version: "v1.37.1+k3s1" }, charts: { rancher: { repo: "r", chart: "rancher", version: "2.15.0" } }, rancher: RANCHER },
+      pins: { k3s: { version: "v1.37.1+k3s1" }, charts: { rancher: { repo: "r", chart: "rancher", version: "2.15.0", source: "test" } }, rancher: RANCHER },
       now: () => new Date("2026-11-23"),
     });
     expect(ext.check!(plan)).toEqual([
