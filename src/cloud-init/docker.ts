@@ -3,6 +3,7 @@
  * pinned (BRIEF §1: `$releasever` can read `7Server` on EL7 and break the URL).
  * CI jobs that run `docker build/run/exec/cp` need a real daemon on the host.
  */
+import type { NodeOsFacts } from "../compat/node-os";
 import { DOCKER } from "../versions";
 import type { CloudInitFragment } from "./fragment";
 
@@ -11,7 +12,12 @@ export interface DockerSettings {
   readonly logMaxFiles: number;
 }
 
-export const DOCKER_PACKAGES = ["docker-ce", "docker-ce-cli", "containerd.io"] as const;
+/**
+ * Pinned and version-locked. docker-ce-rootless-extras is listed because on EL7
+ * docker-ce hard-requires it (no weak dependencies), and left alone yum would take
+ * whatever the repo's newest is.
+ */
+export const DOCKER_PACKAGES = ["docker-ce", "docker-ce-cli", "docker-ce-rootless-extras", "containerd.io"] as const;
 
 /** `/etc/docker/daemon.json`: bounded logs, and containers that survive a daemon restart. */
 export function dockerDaemonConfig(s: DockerSettings): Record<string, unknown> {
@@ -21,6 +27,16 @@ export function dockerDaemonConfig(s: DockerSettings): Record<string, unknown> {
     // Restarting or upgrading dockerd must not kill running CI builds.
     "live-restore": true,
   };
+}
+
+/**
+ * Enables the OS repositories the node's packages come from (src/compat/node-os.ts:
+ * container-selinux in ol7_addons; slirp4netns and fuse-overlayfs, which Docker's
+ * rootless extras require, in ol7_developer). bootcmd runs before cloud-init's
+ * package step, and one unresolvable package fails that whole yum transaction.
+ */
+export function osReposFragment(os: NodeOsFacts): CloudInitFragment {
+  return { bootcmd: [`yum-config-manager --enable ${os.repos.map((r) => r.id).join(" ")} >/dev/null`] };
 }
 
 export function dockerFragment(s: DockerSettings): CloudInitFragment {
@@ -35,8 +51,6 @@ export function dockerFragment(s: DockerSettings): CloudInitFragment {
   ].join("\n");
   const dockerVersion = `${DOCKER.version}-${DOCKER.packageRelease}`;
   return {
-    // container-selinux, which docker-ce requires, ships in ol7_addons.
-    bootcmd: ["yum-config-manager --enable ol7_addons >/dev/null 2>&1 || true"],
     writeFiles: [
       { path: "/etc/yum.repos.d/docker-ce.repo", content: repo, permissions: "0644" },
       { path: "/etc/docker/daemon.json", content: `${JSON.stringify(dockerDaemonConfig(s), null, 2)}\n`, permissions: "0644" },
@@ -45,6 +59,7 @@ export function dockerFragment(s: DockerSettings): CloudInitFragment {
       "yum-plugin-versionlock",
       ["docker-ce", dockerVersion],
       ["docker-ce-cli", dockerVersion],
+      ["docker-ce-rootless-extras", dockerVersion],
       ["containerd.io", DOCKER.containerdPackage],
     ],
     runcmd: [

@@ -3,7 +3,8 @@
  * fragments for the cluster roles (see src/cluster/), so this file stays about
  * the host: Docker, storage prerequisites, firewall.
  */
-import { dockerFragment, DockerSettings } from "./docker";
+import type { NodeOsFacts } from "../compat/node-os";
+import { dockerFragment, DockerSettings, osReposFragment } from "./docker";
 import { clusterNodeFirewallFragment, standaloneFirewallFragment } from "./firewall";
 import { CloudInitFragment, renderCloudConfig } from "./fragment";
 import { longhornPrerequisitesFragment } from "./storage";
@@ -20,14 +21,19 @@ export function isClusterRole(role: NodeRole): boolean {
   return role !== "ci-agent";
 }
 
-export function hostFragments(role: NodeRole, docker: DockerSettings): CloudInitFragment[] {
-  const fragments = [dockerFragment(docker)];
-  if (isClusterRole(role)) fragments.push(longhornPrerequisitesFragment(), clusterNodeFirewallFragment());
-  else fragments.push(standaloneFirewallFragment());
+/**
+ * The host setup of a VM, in the order its commands must run: the OS repositories,
+ * then the firewall (stopping or starting firewalld rewrites iptables, which would
+ * drop the chains Docker creates when it starts), then Docker, then storage.
+ */
+export function hostFragments(role: NodeRole, docker: DockerSettings, os: NodeOsFacts): CloudInitFragment[] {
+  const firewall = isClusterRole(role) ? clusterNodeFirewallFragment() : standaloneFirewallFragment();
+  const fragments = [osReposFragment(os), firewall, dockerFragment(docker)];
+  if (isClusterRole(role)) fragments.push(longhornPrerequisitesFragment());
   return fragments;
 }
 
 /** The whole cloud-config of one VM: host setup, then whatever the role adds. */
-export function renderNodeCloudInit(role: NodeRole, docker: DockerSettings, extra: readonly CloudInitFragment[] = []): string {
-  return renderCloudConfig([...hostFragments(role, docker), ...extra]);
+export function renderNodeCloudInit(role: NodeRole, docker: DockerSettings, os: NodeOsFacts, extra: readonly CloudInitFragment[] = []): string {
+  return renderCloudConfig([...hostFragments(role, docker, os), ...extra]);
 }

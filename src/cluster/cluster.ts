@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { CiComponent } from "../components/naming";
 import { ApiServerReady } from "./api-ready";
-import { ClusterBootstrap, KUBE_API_PORT, K3S_CA_FILES, K3sCaFile } from "./k3s-config";
+import { CaKeysInVault, ClusterBootstrap, KUBE_API_PORT, K3S_CA_CERT_FILES, K3S_CA_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaFile, K3sCaKeyFile } from "./k3s-config";
 import { renderKubeconfig } from "./kubeconfig";
 import { GeneratedKey, generatedKey, generatedPassword } from "../components/generated-secrets";
 
@@ -45,10 +45,14 @@ const CAS = {
 type CaName = keyof typeof CAS;
 
 export class Cluster extends CiComponent {
-  /** The join token, a secret. */
+  /** The server join token, a secret. */
   private readonly token: pulumi.Output<string>;
-  /** CA file contents for the first server, secret (keys) by construction. */
-  private readonly caFiles: pulumi.Output<Record<K3sCaFile, string>>;
+  /** The agent join token (k3s `agent-token`): agents never hold the server token. */
+  private readonly agentToken: pulumi.Output<string>;
+  /** The CA certificates k3s finds on the first server (public). */
+  readonly caCerts: pulumi.Output<Record<K3sCaCertFile, string>>;
+  /** The CA and service-account private keys, secret: they go to OCI Vault, never into user_data. */
+  readonly caKeys: Readonly<Record<K3sCaKeyFile, pulumi.Output<string>>>;
   readonly apiUrl: pulumi.Output<string>;
   /** Admin kubeconfig (secret). */
   readonly kubeconfig: pulumi.Output<string>;
@@ -61,6 +65,7 @@ export class Cluster extends CiComponent {
     const caOpts = this.childOpts({ protect: args.protectCa });
 
     this.token = generatedPassword(this.childName("token"), 48, this.childOpts());
+    this.agentToken = generatedPassword(this.childName("agent-token"), 48, this.childOpts());
 
     const cas = {} as Record<CaName, { key: GeneratedKey; cert: tls.SelfSignedCert }>;
     for (const [ca, commonName] of Object.entries(CAS) as [CaName, string][]) {
@@ -85,7 +90,8 @@ export class Cluster extends CiComponent {
     }
     files["service.key"] = serviceKey.privateKeyPem;
     if (K3S_CA_FILES.some((f) => !files[f])) throw new Error("cluster PKI does not cover every k3s CA file");
-    this.caFiles = pulumi.secret(pulumi.all(files) as pulumi.Output<Record<K3sCaFile, string>>);
+    this.caCerts = pulumi.all(Object.fromEntries(K3S_CA_CERT_FILES.map((f) => [f, files[f]]))) as pulumi.Output<Record<K3sCaCertFile, string>>;
+    this.caKeys = Object.fromEntries(K3S_CA_KEY_FILES.map((f) => [f, pulumi.secret(files[f])])) as Record<K3sCaKeyFile, pulumi.Output<string>>;
 
     // Admin client certificate: O=system:masters is cluster-admin by Kubernetes' default RBAC.
     const adminKey = generatedKey(this.childName("admin-key"), { algorithm: "ECDSA", ecdsaCurve: "P256" }, this.childOpts());
@@ -114,10 +120,20 @@ export class Cluster extends CiComponent {
     this.registerOutputs({ apiUrl: this.apiUrl });
   }
 
-  /** What the nodes' bootstrap is derived from (see nodeBootstrap); secret: token and CA keys. */
-  get bootstrap(): pulumi.Output<ClusterBootstrap> {
+  /**
+   * What the nodes' bootstrap is derived from (see nodeBootstrap), given where the
+   * CA keys are kept; secret: it carries the join tokens.
+   */
+  bootstrap(caKeys: pulumi.Input<CaKeysInVault>): pulumi.Output<ClusterBootstrap> {
     return pulumi.secret(
-      pulumi.all([this.token, this.caFiles, this.args.apiAddress]).apply(([token, caFiles, apiAddress]) => ({ token, caFiles, apiAddress, serverIps: this.args.serverIps })),
+      pulumi.all([this.token, this.agentToken, this.caCerts, caKeys, this.args.apiAddress]).apply(([token, agentToken, caCerts, keys, apiAddress]) => ({
+        token,
+        agentToken,
+        caCerts,
+        caKeys: keys as CaKeysInVault,
+        apiAddress,
+        serverIps: this.args.serverIps,
+      })),
     );
   }
 

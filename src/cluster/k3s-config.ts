@@ -6,8 +6,10 @@
  * Its bundled Traefik and ServiceLB are disabled on every server (the flags must
  * match across servers): ingress is our NodePort controller behind the OCI LB.
  */
+import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import type { CloudInitFragment } from "../cloud-init/fragment";
+import { K3S_SELINUX_INSTALL, k3sSelinuxRepoFragment } from "../cloud-init/k3s-selinux";
 import { K3S } from "../versions";
 
 export const K3S_TLS_DIR = "/var/lib/rancher/k3s/server/tls";
@@ -43,54 +45,112 @@ export const K3S_CA_FILES = [
   "service.key",
 ] as const;
 export type K3sCaFile = (typeof K3S_CA_FILES)[number];
+/** The public halves: written into user_data as they are. */
+export type K3sCaCertFile = Extract<K3sCaFile, `${string}.crt`>;
+/** The private keys: kept in OCI Vault, fetched by the first server at boot. */
+export type K3sCaKeyFile = Exclude<K3sCaFile, K3sCaCertFile>;
+export const K3S_CA_CERT_FILES = K3S_CA_FILES.filter((f): f is K3sCaCertFile => f.endsWith(".crt"));
+export const K3S_CA_KEY_FILES = K3S_CA_FILES.filter((f): f is K3sCaKeyFile => !f.endsWith(".crt"));
+
+/** Where the first server finds its CA keys: OCI Vault secrets, read with its instance principal. */
+export interface CaKeysInVault {
+  /** OCID of the secret holding each key file (base64 of the PEM). */
+  readonly secretIds: Readonly<Record<K3sCaKeyFile, string>>;
+  /** The region of the vault (the Secrets endpoint is regional). */
+  readonly region: string;
+}
 
 export type NodeBootstrap =
   | {
       readonly kind: "first-server";
       /** Start embedded etcd so more servers can join (HA). */
       readonly clusterInit: boolean;
-      readonly caFiles: Readonly<Record<K3sCaFile, string>>;
+      readonly caCerts: Readonly<Record<K3sCaCertFile, string>>;
+      readonly caKeys: CaKeysInVault;
+      readonly ociCliPackage: string;
     }
   | { readonly kind: "joining-server"; readonly serverUrl: string }
   | { readonly kind: "agent"; readonly serverUrl: string };
 
 export interface K3sNodeArgs {
+  /**
+   * `token` in the node's config: the server token's password on the first server,
+   * the secure form `K10<CA hash>::<user>:<password>` on every node that joins.
+   */
   readonly token: string;
+  /** Servers only: the separate token agents join with (k3s `agent-token`). */
+  readonly agentToken?: string;
   /** Extra names/IPs the API certificate must cover (the load balancer's IP, server IPs). */
   readonly tlsSans: readonly string[];
   readonly nodeIp: string | undefined;
+  /** Extra kubelet flags the node's OS needs (src/compat: cgroup v1). */
+  readonly kubeletArgs: readonly string[];
+  /** SELinux is enforcing on the node and k3s-selinux is installed: containerd labels containers. */
+  readonly selinux: boolean;
   readonly bootstrap: NodeBootstrap;
 }
 
 /** What every node's bootstrap is derived from. */
 export interface ClusterBootstrap {
+  /** The server token's password (servers join with it; it can read every cluster secret). */
   readonly token: string;
+  /** The agent token's password (agents join with it and nothing else). */
+  readonly agentToken: string;
   /** Public address of the API (the load balancer's reserved IP). */
   readonly apiAddress: string;
   /** Fixed private IPs of the servers, in order. */
   readonly serverIps: readonly string[];
-  readonly caFiles: Readonly<Record<K3sCaFile, string>>;
+  readonly caCerts: Readonly<Record<K3sCaCertFile, string>>;
+  readonly caKeys: CaKeysInVault;
+}
+
+/** What the node's OS asks of k3s (derived from src/compat). */
+export interface NodeHost {
+  readonly kubeletArgs: readonly string[];
+  readonly selinux: boolean;
+  /** The OCI CLI package of the OS: the first server reads its CA keys from Vault with it. */
+  readonly ociCliPackage: string;
+}
+
+/**
+ * The secure join token k3s itself writes (`K10<sha256 hex of the CA bundle>::<user>:<password>`):
+ * a joining node checks that the server's /cacerts hashes to it before trusting the
+ * server. /cacerts serves the bytes of server-ca.crt, so the hash is of the file we place.
+ * Source: k3s-io/k3s pkg/clientaccess/token.go (tokenPrefix "K10", sha256, hex) and
+ * pkg/server/handlers/router.go (CACerts reads runtime.ServerCA = tls/server-ca.crt).
+ */
+export function secureToken(serverCaCertFile: string, user: "server" | "node", password: string): string {
+  // The plan's artifacts render with a placeholder certificate (`<server-ca.crt>`): show the form, not a hash of the placeholder.
+  const hash = /^<[^>\n]+>\n?$/.test(serverCaCertFile) ? "<sha256 of server-ca.crt>" : createHash("sha256").update(serverCaCertFile, "utf8").digest("hex");
+  return `K10${hash}::${user}:${password}`;
 }
 
 /**
  * The k3s settings of the node at `index` of `role`: the first server initialises
  * the cluster from the pre-placed CAs (with embedded etcd when there are several
- * servers); every other node joins the first server's fixed address.
+ * servers); every other node joins the first server's fixed address, servers with
+ * the server token, agents with the agent token (user `node`, k3s deps.go).
  */
-export function nodeBootstrap(c: ClusterBootstrap, role: "server" | "agent", index: number): K3sNodeArgs {
+export function nodeBootstrap(c: ClusterBootstrap, role: "server" | "agent", index: number, host: NodeHost): K3sNodeArgs {
   const serverUrl = `https://${c.serverIps[0]}:${KUBE_API_PORT}`;
-  const bootstrap: NodeBootstrap =
-    role === "agent" ? { kind: "agent", serverUrl } : index === 0 ? { kind: "first-server", clusterInit: c.serverIps.length > 1, caFiles: c.caFiles } : { kind: "joining-server", serverUrl };
-  return { token: c.token, tlsSans: [c.apiAddress, ...c.serverIps], nodeIp: role === "server" ? c.serverIps[index] : undefined, bootstrap };
+  const caFile = ensureNewline(c.caCerts["server-ca.crt"]);
+  const common = { tlsSans: [c.apiAddress, ...c.serverIps], kubeletArgs: host.kubeletArgs, selinux: host.selinux };
+  if (role === "agent") return { ...common, token: secureToken(caFile, "node", c.agentToken), nodeIp: undefined, bootstrap: { kind: "agent", serverUrl } };
+  const nodeIp = c.serverIps[index];
+  if (index > 0) return { ...common, token: secureToken(caFile, "server", c.token), agentToken: c.agentToken, nodeIp, bootstrap: { kind: "joining-server", serverUrl } };
+  return { ...common, token: c.token, agentToken: c.agentToken, nodeIp, bootstrap: { kind: "first-server", clusterInit: c.serverIps.length > 1, caCerts: c.caCerts, caKeys: c.caKeys, ociCliPackage: host.ociCliPackage } };
 }
 
 /** `/etc/rancher/k3s/config.yaml`: keys are k3s flag names. */
 export function k3sConfig(a: K3sNodeArgs): Record<string, unknown> {
   const common: Record<string, unknown> = { token: a.token };
   if (a.nodeIp) common["node-ip"] = a.nodeIp;
+  if (a.kubeletArgs.length) common["kubelet-arg"] = [...a.kubeletArgs];
+  if (a.selinux) common.selinux = true;
   if (a.bootstrap.kind === "agent") return { ...common, server: a.bootstrap.serverUrl };
   const server: Record<string, unknown> = {
     ...common,
+    ...(a.agentToken ? { "agent-token": a.agentToken } : {}),
     "tls-san": [...a.tlsSans],
     disable: ["traefik", "servicelb"],
     "write-kubeconfig-mode": "0600",
@@ -104,10 +164,51 @@ export function k3sConfig(a: K3sNodeArgs): Record<string, unknown> {
 
 export function k3sInstallCommand(kind: NodeBootstrap["kind"]): string {
   // The installer is taken from the pinned release tag, not get.k3s.io's moving copy;
-  // it verifies the binary's checksum against that release.
+  // it verifies the binary's checksum against that release. Its own k3s-selinux step
+  // is skipped: the node installs the pinned EL7 policy itself (src/compat, K3S_SELINUX_EL7).
   const url = `https://raw.githubusercontent.com/k3s-io/k3s/${encodeURIComponent(K3S.version)}/install.sh`;
   const exec = kind === "agent" ? "agent" : "server";
-  return `curl -sfL --retry 5 ${url} -o /usr/local/bin/k3s-install.sh && INSTALL_K3S_VERSION='${K3S.version}' INSTALL_K3S_EXEC='${exec}' sh /usr/local/bin/k3s-install.sh`;
+  return `curl -sfL --retry 5 ${url} -o /usr/local/bin/k3s-install.sh && INSTALL_K3S_SKIP_SELINUX_RPM=true INSTALL_K3S_VERSION='${K3S.version}' INSTALL_K3S_EXEC='${exec}' sh /usr/local/bin/k3s-install.sh`;
+}
+
+export const FETCH_CA_KEYS_PATH = "/usr/local/sbin/ci-infra-fetch-ca-keys";
+
+/**
+ * The first server's script that reads the CA keys from OCI Vault before k3s first
+ * starts. It retries for up to 15 minutes: the dynamic group that lets this instance
+ * read them is created after the instance (it matches the instance's OCID), and
+ * OCI takes a while to honour a new one. k3s must not start without them (it would
+ * generate CAs Pulumi does not know), so the install runs only if this succeeds.
+ *
+ * The OCI CLI authenticates as the instance (`--auth instance_principal`); its SDK
+ * reads the instance certificate from IMDS v2 (`/opc/v2`, `Authorization: Bearer
+ * Oracle`; oracle/oci-python-sdk src/oci/auth/federation_client.py /
+ * certificate_retriever.py). The secret bundle's content is the base64 of the file.
+ */
+export function fetchCaKeysScript(k: CaKeysInVault): string {
+  const lines = [
+    "#!/bin/bash",
+    "set -euo pipefail",
+    "umask 077",
+    "fetch() {",
+    '  local id="$1" dest="$2" tries=0 content',
+    `  until content="$(oci secrets secret-bundle get --auth instance_principal --region ${shQuote(k.region)} --secret-id "$id" --query 'data."secret-bundle-content".content' --raw-output)"; do`,
+    "    tries=$((tries + 1))",
+    '    if [ "$tries" -ge 90 ]; then echo "ci-infra: cannot read secret $id from OCI Vault; k3s is not started" >&2; exit 1; fi',
+    "    sleep 10",
+    "  done",
+    '  mkdir -p "$(dirname "$dest")"',
+    "  printf '%s' \"$content\" | base64 -d > \"$dest.tmp\"",
+    '  mv "$dest.tmp" "$dest"',
+    "}",
+    ...K3S_CA_KEY_FILES.map((f) => `fetch ${shQuote(k.secretIds[f])} ${shQuote(`${K3S_TLS_DIR}/${f}`)}`),
+    "",
+  ];
+  return lines.join("\n");
+}
+
+function shQuote(s: string): string {
+  return `'${s.replace(/'/g, "'\\''")}'`;
 }
 
 /**
@@ -142,14 +243,24 @@ export function imdsGuardFragment(): CloudInitFragment {
   };
 }
 
+/**
+ * The node's k3s: config, CA certificates and the key fetcher on the first server,
+ * and one install line whose steps each must succeed before the next: the SELinux
+ * policy, the CA keys from Vault, then k3s.
+ */
 export function k3sFragments(a: K3sNodeArgs): CloudInitFragment[] {
   const writeFiles = [{ path: K3S_CONFIG_PATH, content: stringify(k3sConfig(a)), permissions: "0600" }];
+  const steps: string[] = [];
+  const packages: string[] = [];
+  if (a.selinux) steps.push(K3S_SELINUX_INSTALL);
   if (a.bootstrap.kind === "first-server") {
-    for (const f of K3S_CA_FILES) {
-      writeFiles.push({ path: `${K3S_TLS_DIR}/${f}`, content: ensureNewline(a.bootstrap.caFiles[f]), permissions: f.endsWith(".key") ? "0600" : "0644" });
-    }
+    for (const f of K3S_CA_CERT_FILES) writeFiles.push({ path: `${K3S_TLS_DIR}/${f}`, content: ensureNewline(a.bootstrap.caCerts[f]), permissions: "0644" });
+    writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchCaKeysScript(a.bootstrap.caKeys), permissions: "0700" });
+    packages.push(a.bootstrap.ociCliPackage);
+    steps.push(FETCH_CA_KEYS_PATH);
   }
-  return [imdsGuardFragment(), { writeFiles, runcmd: [k3sInstallCommand(a.bootstrap.kind)] }];
+  steps.push(k3sInstallCommand(a.bootstrap.kind));
+  return [imdsGuardFragment(), ...(a.selinux ? [k3sSelinuxRepoFragment()] : []), { writeFiles, packages, runcmd: [steps.join(" && ")] }];
 }
 
 function ensureNewline(s: string): string {

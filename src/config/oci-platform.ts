@@ -85,6 +85,11 @@ export const ociPlatformSchema = z
     oci: z.strictObject({
       /** Compartment every resource is created in. */
       compartmentId: ocid("compartment", "tenancy"),
+      /**
+       * The tenancy (root compartment): the first servers' dynamic group, which lets them
+       * read the bootstrap secrets from OCI Vault, can only be created there.
+       */
+      tenancyId: ocid("tenancy"),
       /** The region, as also given to the provider (`oci:region`); used for Object Storage endpoints. */
       region: z.string({ error: "must be an OCI region identifier" }).regex(/^[a-z]+(-[a-z]+)+-\d+$/, { error: "must be an OCI region identifier such as us-ashburn-1" }),
     }),

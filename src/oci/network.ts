@@ -38,8 +38,10 @@ export class Network extends CiComponent {
   readonly nodeSubnetId: pulumi.Output<string>;
   /** Attached to the load balancer. */
   readonly lbNsgId: pulumi.Output<string>;
-  /** Attached to every VM. */
+  /** Attached to the cluster VMs (servers, agents). */
   readonly nodeNsgId: pulumi.Output<string>;
+  /** Attached to the ci-agent VMs: CI jobs run there as root-equivalent (docker group). */
+  readonly ciAgentNsgId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:oci:Network", name, opts);
@@ -104,6 +106,7 @@ export class Network extends CiComponent {
 
     const lbNsg = new oci.core.NetworkSecurityGroup(this.childName("lb-nsg"), { ...base, vcnId, displayName: this.childName("lb-nsg") }, this.childOpts());
     const nodeNsg = new oci.core.NetworkSecurityGroup(this.childName("node-nsg"), { ...base, vcnId, displayName: this.childName("node-nsg") }, this.childOpts());
+    const ciAgentNsg = new oci.core.NetworkSecurityGroup(this.childName("ci-agent-nsg"), { ...base, vcnId, displayName: this.childName("ci-agent-nsg") }, this.childOpts());
 
     const rule = (suffix: string, nsg: oci.core.NetworkSecurityGroup, r: Omit<oci.core.NetworkSecurityGroupSecurityRuleArgs, "networkSecurityGroupId">) =>
       new oci.core.NetworkSecurityGroupSecurityRule(this.childName(suffix), { networkSecurityGroupId: nsg.id, stateless: false, ...r }, this.childOpts());
@@ -126,14 +129,19 @@ export class Network extends CiComponent {
     tcpFromNsg("node-https", nodeNsg, lbNsg, https, "ingress HTTPS NodePort from the load balancer");
     tcpFromNsg("node-health", nodeNsg, lbNsg, health, "ingress health NodePort from the load balancer health checker");
     tcpFromNsg("node-kube-api", nodeNsg, lbNsg, KUBE_API_PORT, "Kubernetes API through the load balancer");
-    // Node to node: kubelet, VXLAN, etcd, Jenkins SSH to ci-agents; the cluster is one trust zone.
+    // Node to node: kubelet, VXLAN, etcd; the cluster is one trust zone. The ci-agents
+    // are not in it: a CI job is root on its VM (docker group) and must not reach a
+    // kubelet, etcd or the API directly.
     rule("node-intra", nodeNsg, { direction: "INGRESS", protocol: ALL_PROTOCOLS, source: nodeNsg.id, sourceType: "NETWORK_SECURITY_GROUP", description: "node to node" });
-    // The bastion's private endpoint lives in the node subnet; SSH reaches VMs only through it.
-    tcpFromCidr("node-ssh-bastion", nodeNsg, args.nodeSubnetCidr, 22, "SSH through the OCI Bastion (admin CIDRs only)");
     rule("node-egress", nodeNsg, { direction: "EGRESS", protocol: ALL_PROTOCOLS, destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", description: "egress through NAT" });
 
+    // ci-agents: SSH from the Jenkins controller (a pod on the cluster nodes, leaving
+    // with its node's address) and from the bastion; egress through NAT.
+    tcpFromNsg("ci-agent-ssh-jenkins", ciAgentNsg, nodeNsg, 22, "SSH from the Jenkins controller on the cluster nodes");
+    rule("ci-agent-egress", ciAgentNsg, { direction: "EGRESS", protocol: ALL_PROTOCOLS, destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", description: "egress through NAT" });
+
     // SSH: a managed bastion that only the admin CIDRs may open sessions on.
-    new oci.bastion.Bastion(this.childName("bastion"), {
+    const bastion = new oci.bastion.Bastion(this.childName("bastion"), {
       ...base,
       bastionType: "standard",
       name: this.childName("bastion").replace(/[^A-Za-z0-9]/g, ""),
@@ -141,12 +149,19 @@ export class Network extends CiComponent {
       clientCidrBlockAllowLists: [...args.adminCidrs],
       maxSessionTtlInSeconds: 10800,
     }, this.childOpts());
+    // Sessions reach VMs from the bastion's private endpoint in the node subnet: admit
+    // that one address, not the whole subnet (which holds the ci-agents too).
+    const bastionEndpoint = pulumi.interpolate`${bastion.privateEndpointIpAddress}/32`;
+    for (const [suffix, nsg] of [["node-ssh-bastion", nodeNsg], ["ci-agent-ssh-bastion", ciAgentNsg]] as const) {
+      rule(suffix, nsg, { direction: "INGRESS", protocol: TCP, source: bastionEndpoint, sourceType: "CIDR_BLOCK", description: "SSH through the OCI Bastion (admin CIDRs only)", tcpOptions: { destinationPortRange: { min: 22, max: 22 } } });
+    }
 
     this.vcnId = vcnId;
     this.lbSubnetId = lbSubnet.id;
     this.nodeSubnetId = nodeSubnet.id;
     this.lbNsgId = lbNsg.id;
     this.nodeNsgId = nodeNsg.id;
+    this.ciAgentNsgId = ciAgentNsg.id;
     this.registerOutputs({ vcnId, lbSubnetId: this.lbSubnetId, nodeSubnetId: this.nodeSubnetId });
   }
 }

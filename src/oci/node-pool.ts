@@ -58,6 +58,10 @@ export class NodePool extends CiComponent {
           ssh_authorized_keys: args.sshPublicKey,
           user_data: pulumi.output(args.userData(i)).apply((text) => Buffer.from(text, "utf8").toString("base64")),
         },
+        // Only IMDS v2 (`/opc/v2`, `Authorization: Bearer Oracle`) answers: what the nodes
+        // run at boot uses it (cloud-init's Oracle datasource on OL 7.9 images since
+        // July 2020, the OCI CLI's SDK for the instance principal).
+        instanceOptions: { areLegacyImdsEndpointsDisabled: true },
         // Managed SSH sessions through the OCI Bastion need the agent's Bastion plugin.
         agentConfig: { pluginsConfigs: [{ name: "Bastion", desiredState: "ENABLED" }] },
         freeformTags: ownerTags(args.stack, name, { role: args.role }),

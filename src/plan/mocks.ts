@@ -87,6 +87,11 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         const vnic = (inputs.createVnicDetails as Inputs | undefined) ?? {};
         return { privateIp: vnic.privateIp ?? this.nextIp(String(vnic.subnetId)), state: "RUNNING" };
       }
+      case "oci:Bastion/bastion:Bastion":
+        // The bastion's private endpoint takes an address in its target subnet.
+        return { privateEndpointIpAddress: this.nextIp(String(inputs.targetSubnetId)) };
+      case "oci:Kms/vault:Vault":
+        return { managementEndpoint: `https://${String(inputs.displayName)}-management.kms.example.oraclecloud.com`, cryptoEndpoint: `https://${String(inputs.displayName)}-crypto.kms.example.oraclecloud.com` };
       case "oci:Core/publicIp:PublicIp":
         // 203.0.113.0/24 is TEST-NET-3: an address that can never be someone's real one.
         return { ipAddress: `203.0.113.${10 + this.publicIps++}` };

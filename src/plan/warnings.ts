@@ -1,4 +1,6 @@
 /** Advisory findings about a valid plan: things that work but deserve a look. */
+import { compatFindings } from "../compat/rules";
+import { nodeOsOf } from "../programs/oci-platform";
 import { CHARTS } from "../versions";
 import type { PlanResult } from "./run";
 
@@ -10,6 +12,8 @@ export function planWarnings(plan: PlanResult): string[] {
     if (s.ingress.controller === "ingress-nginx") w.push(`ingress.controller ingress-nginx is retired upstream (final chart ${CHARTS.ingressNginx.version}, March 2026): plan a move to traefik`);
     const clusterNodes = s.nodes.server.count + s.nodes.agent.count;
     if (clusterNodes < 2) w.push(`${clusterNodes} load-balancer backend: losing that node takes the ingress down`);
+    // Known risks of the node OS with the pins (the known failures stopped the plan already).
+    w.push(...compatFindings([nodeOsOf(s).id], new Date()).warnings);
   }
   if (plan.config.program === "kops-ci") {
     const s = plan.config.settings;

@@ -8,9 +8,14 @@ import type { DockerSettings } from "../cloud-init/docker";
 import { jenkinsAgentFragment, JenkinsAgentKeys } from "../cloud-init/jenkins-agent";
 import { NodeRole, renderNodeCloudInit } from "../cloud-init/roles";
 import { ClusterBootstrap, k3sFragments, nodeBootstrap } from "../cluster/k3s-config";
+import type { NodeOsFacts } from "../compat/node-os";
+import { kubeletArgs } from "../compat/rules";
+import { K3S } from "../versions";
 
 export interface NodeUserDataInputs {
   readonly docker: DockerSettings;
+  /** The OS the VM boots (src/compat/node-os.ts). */
+  readonly os: NodeOsFacts;
   /** Needed by `server` and `agent` VMs only. */
   readonly cluster?: ClusterBootstrap;
   /** Needed by `ci-agent` VMs only. */
@@ -22,6 +27,9 @@ export function nodeUserData(role: NodeRole, index: number, i: NodeUserDataInput
     if (v === undefined) throw new Error(`${role} VMs need ${what} for their cloud-init`);
     return v;
   };
-  const join = role === "ci-agent" ? [jenkinsAgentFragment(need(i.agentKeys, "the Jenkins agent keys"))] : k3sFragments(nodeBootstrap(need(i.cluster, "the cluster bootstrap"), role, index));
-  return renderNodeCloudInit(role, i.docker, join);
+  // Oracle Linux runs SELinux enforcing by default; k3s then needs its policy and `selinux: true`
+  // (harmless where an operator made it permissive).
+  const host = { kubeletArgs: kubeletArgs(i.os, K3S.version), selinux: i.os.major === 7, ociCliPackage: i.os.ociCliPackage };
+  const join = role === "ci-agent" ? [jenkinsAgentFragment(need(i.agentKeys, "the Jenkins agent keys"))] : k3sFragments(nodeBootstrap(need(i.cluster, "the cluster bootstrap"), role, index, host));
+  return renderNodeCloudInit(role, i.docker, i.os, join);
 }

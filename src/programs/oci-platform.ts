@@ -7,7 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { isClusterRole, NODE_ROLES, NodeRole, ROLE_CONFIG_KEY } from "../cloud-init/roles";
 import { serverPrivateIps } from "../cluster/addresses";
 import { Cluster } from "../cluster/cluster";
-import { K3S_CA_FILES, K3sCaFile } from "../cluster/k3s-config";
+import { K3S_CA_CERT_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaKeyFile } from "../cluster/k3s-config";
+import { NODE_OS, NodeOsFacts } from "../compat/node-os";
+import { compatFindings, kubeletArgs } from "../compat/rules";
+import { BootstrapVault } from "../oci/bootstrap-vault";
+import { K3S } from "../versions";
 import { ConfigError, SECRET_PLACEHOLDER } from "../config/errors";
 import type { OciPlatformSettings } from "../config/oci-platform";
 import { JenkinsAgentKeys } from "../apps/jenkins-agent-keys";
@@ -24,7 +28,9 @@ import type { ProgramResult } from "./types";
 export async function ociPlatform(stack: string, s: OciPlatformSettings): Promise<ProgramResult> {
   const compartmentId = s.oci.compartmentId;
   // The pinned Kubernetes must satisfy every chart's kubeVersion (Rancher's is an upper bound).
-  const pinProblems = platformPinProblems();
+  // So must the node OS: cgroup v1 and the kubelet, the agents' Java, Docker's EL7 dependencies.
+  const os = nodeOsOf(s);
+  const pinProblems = [...platformPinProblems(), ...compatFindings([os.id], new Date()).problems];
   if (pinProblems.length) throw new ConfigError(pinProblems);
 
   // Look-ups and the checks that need them come first: a boot volume smaller than
@@ -70,15 +76,24 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
     protectCa: s.protect,
     readyTimeoutSeconds: s.cluster.readyTimeoutSeconds,
   });
+  // The CA keys go to OCI Vault; the first server reads them at boot (no keys in user_data).
+  const bootstrapVault = new BootstrapVault(`${stack}-bootstrap`, {
+    stack,
+    compartmentId,
+    tenancyId: s.oci.tenancyId,
+    secrets: cluster.caKeys,
+    protect: s.protect,
+  });
+  const clusterBootstrap = cluster.bootstrap(bootstrapVault.secretIds.apply((ids) => ({ secretIds: ids as Record<K3sCaKeyFile, string>, region: s.oci.region })));
   const agentKeys = new JenkinsAgentKeys(`${stack}-jenkins-agent-keys`, { agentCount: s.nodes.ciAgent.count });
 
-  /** Each VM's cloud-config; secret, since it carries the join token and keys. */
+  /** Each VM's cloud-config; secret, since it carries a join token (ci-agents: a host key). */
   const userData = (role: NodeRole, index: number): pulumi.Output<string> => {
-    if (role !== "ci-agent") return pulumi.secret(cluster.bootstrap.apply((c) => nodeUserData(role, index, { docker: s.docker, cluster: c })));
+    if (role !== "ci-agent") return pulumi.secret(clusterBootstrap.apply((c) => nodeUserData(role, index, { docker: s.docker, os, cluster: c })));
     const k = agentKeys.hostKeys[index];
     return pulumi.secret(
       pulumi.all([agentKeys.controllerPublicKey, k.privateKey, k.publicKey]).apply(([controllerPublicKey, hostPrivateKey, hostPublicKey]) =>
-        nodeUserData(role, index, { docker: s.docker, agentKeys: { controllerPublicKey, hostPrivateKey, hostPublicKey } }),
+        nodeUserData(role, index, { docker: s.docker, os, agentKeys: { controllerPublicKey, hostPrivateKey, hostPublicKey } }),
       ),
     );
   };
@@ -96,12 +111,14 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
       image: images.get(g.shape)!,
       availabilityDomains: ads,
       subnetId: network.nodeSubnetId,
-      nsgIds: [network.nodeNsgId],
+      // CI jobs are root on their VM: ci-agents get an NSG of their own, outside the cluster's.
+      nsgIds: [isClusterRole(g.role) ? network.nodeNsgId : network.ciAgentNsgId],
       sshPublicKey: s.nodes.sshPublicKey,
       privateIps: g.role === "server" ? serverIps : undefined,
       userData: (i) => userData(g.role, i),
     });
   }
+  if (pools.server) bootstrapVault.grantReadTo("server", pools.server.instances);
   const ipsOf = (roles: readonly NodeRole[]) => roles.flatMap((r) => pools[r]?.privateIps ?? []);
   lb.addBackends(ipsOf(NODE_ROLES.filter(isClusterRole)), ipsOf(["server"]));
 
@@ -119,12 +136,13 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
       loadBalancerIp: lb.ipAddress,
       nodeIps: Object.fromEntries(Object.entries(pools).map(([role, pool]) => [role, pool!.privateIps])),
       ports: { ...ports, healthPath: s.ingress.healthPath },
+      nodeHosts: nodeHostFacts(os),
       images: Object.fromEntries([...images].map(([shape, img]) => [shape, { id: img.id, displayName: img.displayName }])),
       kubeApiUrl: cluster.apiUrl,
       kubeconfig: cluster.kubeconfig,
       ...apps.outputs,
     },
-    artifacts: { ...cloudInitArtifacts(s, serverIps), ...apps.artifacts },
+    artifacts: { ...cloudInitArtifacts(s, os, serverIps), ...apps.artifacts },
   };
 }
 
@@ -133,14 +151,17 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
  * secret (token, CA keys, host keys) replaced by the placeholder. The first
  * server, a joining one, an agent and a ci-agent differ; other VMs repeat them.
  */
-function cloudInitArtifacts(s: OciPlatformSettings, serverIps: string[]): Record<string, string> {
+function cloudInitArtifacts(s: OciPlatformSettings, os: NodeOsFacts, serverIps: string[]): Record<string, string> {
   const inputs = {
     docker: s.docker,
+    os,
     cluster: {
       token: SECRET_PLACEHOLDER,
+      agentToken: SECRET_PLACEHOLDER,
       apiAddress: "<load-balancer-ip>",
       serverIps,
-      caFiles: Object.fromEntries(K3S_CA_FILES.map((f) => [f, SECRET_PLACEHOLDER])) as Record<K3sCaFile, string>,
+      caCerts: Object.fromEntries(K3S_CA_CERT_FILES.map((f) => [f, `<${f}>`])) as Record<K3sCaCertFile, string>,
+      caKeys: { region: s.oci.region, secretIds: Object.fromEntries(K3S_CA_KEY_FILES.map((f) => [f, `<vault-secret-ocid:${f}>`])) as Record<K3sCaKeyFile, string> },
     },
     agentKeys: { controllerPublicKey: "ssh-ed25519 <controller-public-key>", hostPrivateKey: SECRET_PLACEHOLDER, hostPublicKey: "ecdsa-sha2-nistp256 <host-public-key>" },
   };
@@ -151,4 +172,14 @@ function cloudInitArtifacts(s: OciPlatformSettings, serverIps: string[]): Record
     ["ci-agent", "ci-agent", 0, s.nodes.ciAgent.count],
   ];
   return Object.fromEntries(views.filter(([, , index, count]) => index < count).map(([file, role, index]) => [`cloud-init/${file}.yaml`, nodeUserData(role, index, inputs)]));
+}
+
+/** The node OS the stack's pools boot (Oracle Linux 7.9 is the only one described yet). */
+export function nodeOsOf(s: OciPlatformSettings): NodeOsFacts {
+  return NODE_OS[`oracle-linux-${s.image.version}`];
+}
+
+/** What the plan planned the nodes for: the summary and `pulumi stack output` show it. */
+function nodeHostFacts(os: NodeOsFacts): Record<string, unknown> {
+  return { os: os.id, kernel: `${os.kernel.release} (${os.kernel.name})`, cgroup: `v${os.cgroup}`, systemd: os.systemd, kubernetes: K3S.version, kubeletArgs: kubeletArgs(os, K3S.version) };
 }

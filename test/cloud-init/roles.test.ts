@@ -3,11 +3,16 @@ import { parse as parseYaml } from "yaml";
 import { dockerDaemonConfig } from "../../src/cloud-init/docker";
 import { renderNodeCloudInit, NODE_ROLES } from "../../src/cloud-init/roles";
 import { renderCloudConfig } from "../../src/cloud-init/fragment";
-import { DOCKER } from "../../src/versions";
+import { NODE_OS, NodeOsFacts } from "../../src/compat/node-os";
+import { DOCKER_EL7_REQUIRES, LONGHORN_HOST } from "../../src/compat/requirements";
+import { JAVA_PACKAGE } from "../../src/cloud-init/jenkins-agent";
+import { jenkinsAgentFragment } from "../../src/cloud-init/jenkins-agent";
+import { CHARTS, DOCKER } from "../../src/versions";
 import { cloudInitSchema, hasCloudInit, requireValidators } from "../schema-validators";
 
 const docker = { logMaxSize: "50m", logMaxFiles: 5 };
-const doc = (role: (typeof NODE_ROLES)[number]) => parseYaml(renderNodeCloudInit(role, docker));
+const os = NODE_OS["oracle-linux-7.9"];
+const doc = (role: (typeof NODE_ROLES)[number], o: NodeOsFacts = os) => parseYaml(renderNodeCloudInit(role, docker, o));
 const file = (d: { write_files: { path: string; content: string }[] }, path: string) => d.write_files.find((f) => f.path === path)?.content;
 
 describe("Docker on Oracle Linux 7.9", () => {
@@ -21,7 +26,9 @@ describe("Docker on Oracle Linux 7.9", () => {
     expect(d.packages).toContainEqual(["docker-ce-cli", `${DOCKER.version}-1.el7`]);
     expect(d.packages).toContainEqual(["containerd.io", DOCKER.containerdPackage]);
     expect(d.runcmd).toContain("systemctl enable --now docker");
-    expect(d.runcmd).toContain("yum versionlock add docker-ce docker-ce-cli containerd.io");
+    // EL7 rpm has no weak dependencies: docker-ce hard-requires the rootless extras, pinned with it.
+    expect(d.packages).toContainEqual(["docker-ce-rootless-extras", `${DOCKER.version}-1.el7`]);
+    expect(d.runcmd).toContain("yum versionlock add docker-ce docker-ce-cli docker-ce-rootless-extras containerd.io");
     // Pins hold only if nothing upgrades at boot.
     expect(d.package_upgrade).toBe(false);
   });
@@ -32,17 +39,34 @@ describe("Docker on Oracle Linux 7.9", () => {
     expect(cfg).toMatchObject({ "log-driver": "json-file", "log-opts": { "max-size": "50m", "max-file": "5" }, "live-restore": true });
   });
 
-  it("enables ol7_addons before packages install (container-selinux lives there)", () => {
-    expect(doc("server").bootcmd.join("\n")).toContain("--enable ol7_addons");
+  it.each(NODE_ROLES)("%s: enables, before the package step, every repo Docker's EL7 dependencies come from", (role) => {
+    const enable = doc(role).bootcmd.join("\n");
+    for (const pkg of DOCKER_EL7_REQUIRES.packages) {
+      const repo = os.repos.find((r) => r.for.includes(pkg));
+      expect(repo, `no repository provides ${pkg}`).toBeDefined();
+      expect(enable).toMatch(new RegExp(`yum-config-manager --enable .*\\b${repo!.id}\\b`));
+    }
+    // Without ol7_developer (the first build's bug) slirp4netns and fuse-overlayfs do not resolve.
+    const without = { ...os, repos: os.repos.filter((r) => r.id !== "ol7_developer") };
+    expect(doc(role, without).bootcmd.join("\n")).not.toContain("ol7_developer");
+  });
+
+  it.each(NODE_ROLES)("%s: firewalld is settled before Docker starts (a later firewalld change flushes Docker's chains)", (role) => {
+    const run: string[] = doc(role).runcmd;
+    const firewall = run.findIndex((c) => c.includes("firewalld"));
+    expect(firewall).toBeGreaterThanOrEqual(0);
+    expect(firewall).toBeLessThan(run.indexOf("systemctl enable --now docker"));
+    expect(run.slice(run.indexOf("systemctl enable --now docker")).some((c) => c.includes("firewall"))).toBe(false);
   });
 });
 
 describe("Longhorn prerequisites and firewall", () => {
-  it.each(["server", "agent"] as const)("%s: iSCSI initiator running, iscsi_tcp loaded, NFS client, firewalld off", (role) => {
+  it.each(["server", "agent"] as const)("%s: every package and module Longhorn 1.12's preflight checks, iscsid running, firewalld off", (role) => {
     const d = doc(role);
-    expect(d.packages).toEqual(expect.arrayContaining(["iscsi-initiator-utils", "nfs-utils"]));
-    expect(d.runcmd).toEqual(expect.arrayContaining(["modprobe iscsi_tcp", "systemctl enable --now iscsid", "systemctl disable --now firewalld || true"]));
-    expect(file(d, "/etc/modules-load.d/longhorn.conf")).toBe("iscsi_tcp\n");
+    expect(d.packages).toEqual(expect.arrayContaining(["iscsi-initiator-utils", "nfs-utils", "cryptsetup", "device-mapper"]));
+    expect(LONGHORN_HOST.packages.every((p) => d.packages.includes(p))).toBe(true);
+    expect(d.runcmd).toEqual(expect.arrayContaining(["modprobe iscsi_tcp", "modprobe dm_crypt", "systemctl enable --now iscsid", "systemctl disable --now firewalld || true"]));
+    expect(file(d, "/etc/modules-load.d/longhorn.conf")).toBe("iscsi_tcp\ndm_crypt\n");
   });
 
   it("ci-agent: no storage packages, firewalld kept with SSH", () => {
@@ -53,9 +77,20 @@ describe("Longhorn prerequisites and firewall", () => {
   });
 });
 
+describe("Jenkins agent VMs", () => {
+  const keys = { controllerPublicKey: "ssh-ed25519 AAAA c", hostPrivateKey: "k", hostPublicKey: "ecdsa-sha2-nistp256 AAAA" };
+  it("install the Java the pinned Jenkins needs on agents (2.568.x: 21), from Adoptium's EL7 repo", () => {
+    expect(CHARTS.jenkins.appVersion).toMatch(/^2\.5[6-9]\d\./);
+    expect(JAVA_PACKAGE).toBe("temurin-21-jdk");
+    const f = jenkinsAgentFragment(keys);
+    expect(f.packages).toContain("temurin-21-jdk");
+    expect(f.writeFiles!.find((w) => w.path === "/etc/yum.repos.d/adoptium.repo")!.content).toContain("baseurl=https://packages.adoptium.net/artifactory/rpm/rhel/7/$basearch");
+  });
+});
+
 describe("fragments", () => {
   it("appends extra fragments after the host setup, keeping order", () => {
-    const text = renderNodeCloudInit("server", docker, [{ runcmd: ["echo bootstrap"] }]);
+    const text = renderNodeCloudInit("server", docker, os, [{ runcmd: ["echo bootstrap"] }]);
     const run = parseYaml(text).runcmd as string[];
     expect(run[run.length - 1]).toBe("echo bootstrap");
     expect(run.indexOf("systemctl enable --now docker")).toBeLessThan(run.indexOf("echo bootstrap"));
@@ -70,7 +105,7 @@ describe("cloud-init's own schema", () => {
     });
   }
   it.skipIf(!available).each(NODE_ROLES)("%s cloud-config is valid", (role) => {
-    const r = cloudInitSchema(renderNodeCloudInit(role, docker));
+    const r = cloudInitSchema(renderNodeCloudInit(role, docker, os));
     expect(r.output).toContain("Valid cloud-config");
     expect(r.ok).toBe(true);
   });

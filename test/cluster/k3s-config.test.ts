@@ -3,48 +3,119 @@ import { parse as parseYaml } from "yaml";
 import { renderCloudConfig } from "../../src/cloud-init/fragment";
 import { hostFragments } from "../../src/cloud-init/roles";
 import { serverPrivateIps } from "../../src/cluster/addresses";
-import { K3S_CA_FILES, K3sCaFile, k3sConfig, k3sFragments, k3sInstallCommand, K3S_TLS_DIR, nodeBootstrap, POD_CIDR, imdsGuardRule } from "../../src/cluster/k3s-config";
+import { createHash } from "node:crypto";
+import {
+  FETCH_CA_KEYS_PATH,
+  fetchCaKeysScript,
+  imdsGuardRule,
+  K3S_CA_CERT_FILES,
+  K3S_CA_KEY_FILES,
+  K3sCaCertFile,
+  K3sCaKeyFile,
+  k3sConfig,
+  k3sFragments,
+  k3sInstallCommand,
+  K3S_TLS_DIR,
+  nodeBootstrap,
+  POD_CIDR,
+  secureToken,
+} from "../../src/cluster/k3s-config";
+import { NODE_OS } from "../../src/compat/node-os";
 import { renderKubeconfig } from "../../src/cluster/kubeconfig";
 import { K3S } from "../../src/versions";
 import { cloudInitSchema, hasCloudInit, requireValidators } from "../schema-validators";
 
-const caFiles = Object.fromEntries(K3S_CA_FILES.map((f) => [f, `-----BEGIN X-----\n${f}\n-----END X-----`])) as Record<K3sCaFile, string>;
-const first = { token: "tok", tlsSans: ["203.0.113.10", "10.0.1.240"], nodeIp: "10.0.1.240", bootstrap: { kind: "first-server" as const, clusterInit: true, caFiles } };
+const caCerts = Object.fromEntries(K3S_CA_CERT_FILES.map((f) => [f, `-----BEGIN CERTIFICATE-----\n${f}\n-----END CERTIFICATE-----\n`])) as Record<K3sCaCertFile, string>;
+const secretIds = Object.fromEntries(K3S_CA_KEY_FILES.map((f) => [f, `ocid1.vaultsecret.oc1.iad.${f.replace(/\W/g, "")}`])) as Record<K3sCaKeyFile, string>;
+const caKeys = { secretIds, region: "us-ashburn-1" };
+const host = { kubeletArgs: ["fail-cgroupv1=false"], selinux: true, ociCliPackage: "python36-oci-cli" };
+const cluster = { token: "srv-tok", agentToken: "agent-tok", apiAddress: "203.0.113.10", serverIps: ["10.0.1.240", "10.0.1.241", "10.0.1.242"], caCerts, caKeys };
+const first = nodeBootstrap(cluster, "server", 0, host);
+const joining = nodeBootstrap(cluster, "server", 1, host);
+const agent = nodeBootstrap(cluster, "agent", 0, host);
 const docker = { logMaxSize: "50m", logMaxFiles: 5 };
+const os = NODE_OS["oracle-linux-7.9"];
+const caHash = createHash("sha256").update(caCerts["server-ca.crt"]).digest("hex");
 
 describe("k3s config", () => {
   it("first server of an HA cluster starts embedded etcd, covers the LB IP, disables the bundled ingress and LB", () => {
     expect(k3sConfig(first)).toMatchObject({
-      token: "tok",
+      token: "srv-tok",
+      "agent-token": "agent-tok",
       "cluster-init": true,
-      "tls-san": ["203.0.113.10", "10.0.1.240"],
+      "tls-san": ["203.0.113.10", "10.0.1.240", "10.0.1.241", "10.0.1.242"],
       disable: ["traefik", "servicelb"],
       "secrets-encryption": true,
       "node-ip": "10.0.1.240",
     });
   });
 
+  it("every node tells the kubelet what its OS needs, and runs with SELinux where the policy is installed", () => {
+    for (const a of [first, joining, agent]) expect(k3sConfig(a)).toMatchObject({ "kubelet-arg": ["fail-cgroupv1=false"], selinux: true });
+    const plain = nodeBootstrap(cluster, "agent", 0, { ...host, kubeletArgs: [], selinux: false });
+    expect(k3sConfig(plain)).not.toHaveProperty("kubelet-arg");
+    expect(k3sConfig(plain)).not.toHaveProperty("selinux");
+  });
+
   it("a single server does not start etcd; joiners point at the first server and never init", () => {
-    expect(k3sConfig({ ...first, bootstrap: { ...first.bootstrap, clusterInit: false } })).not.toHaveProperty("cluster-init");
-    const join = k3sConfig({ ...first, bootstrap: { kind: "joining-server", serverUrl: "https://10.0.1.240:6443" } });
-    expect(join).toMatchObject({ server: "https://10.0.1.240:6443", disable: ["traefik", "servicelb"] });
+    expect(k3sConfig(nodeBootstrap({ ...cluster, serverIps: ["10.0.1.240"] }, "server", 0, host))).not.toHaveProperty("cluster-init");
+    const join = k3sConfig(joining);
+    expect(join).toMatchObject({ server: "https://10.0.1.240:6443", disable: ["traefik", "servicelb"], "agent-token": "agent-tok" });
     expect(join).not.toHaveProperty("cluster-init");
   });
 
-  it("agents only join: server URL and token, no server flags", () => {
-    expect(k3sConfig({ token: "tok", tlsSans: [], nodeIp: undefined, bootstrap: { kind: "agent", serverUrl: "https://10.0.1.240:6443" } })).toEqual({ token: "tok", server: "https://10.0.1.240:6443" });
+  it("joiners verify the server: the secure token carries the sha256 of server-ca.crt as placed on the first server", () => {
+    expect(k3sConfig(joining).token).toBe(`K10${caHash}::server:srv-tok`);
+    // The CA file's bytes are what /cacerts serves, so the hash is of exactly the file written.
+    const placed = k3sFragments(first).flatMap((f) => f.writeFiles ?? []).find((w) => w.path === `${K3S_TLS_DIR}/server-ca.crt`)!;
+    expect(createHash("sha256").update(placed.content).digest("hex")).toBe(caHash);
+    expect(secureToken("other CA\n", "server", "srv-tok")).not.toBe(k3sConfig(joining).token);
   });
 
-  it("places every CA file k3s looks for, keys 0600, only on the first server", () => {
-    const files = k3sFragments(first).flatMap((f) => f.writeFiles ?? []);
-    for (const f of K3S_CA_FILES) {
-      const w = files.find((x) => x.path === `${K3S_TLS_DIR}/${f}`)!;
-      expect(w.content).toContain(f);
-      expect(w.permissions).toBe(f.endsWith(".key") ? "0600" : "0644");
+  it("agents join with the agent token only: server URL and the node user's secure token, no server flags", () => {
+    const cfg = k3sConfig(agent);
+    expect(cfg).toEqual({ token: `K10${caHash}::node:agent-tok`, server: "https://10.0.1.240:6443", "kubelet-arg": ["fail-cgroupv1=false"], selinux: true });
+    expect(JSON.stringify(k3sFragments(agent))).not.toContain("srv-tok");
+  });
+
+  it("the first server gets the CA certificates as files and only OCIDs for the keys, which it reads from Vault before k3s starts", () => {
+    const frags = k3sFragments(first);
+    const files = frags.flatMap((f) => f.writeFiles ?? []);
+    for (const f of K3S_CA_CERT_FILES) expect(files.find((x) => x.path === `${K3S_TLS_DIR}/${f}`)?.content).toBe(caCerts[f]);
+    for (const f of K3S_CA_KEY_FILES) expect(files.some((x) => x.path === `${K3S_TLS_DIR}/${f}`)).toBe(false);
+    const script = files.find((x) => x.path === FETCH_CA_KEYS_PATH)!;
+    expect(script.permissions).toBe("0700");
+    for (const f of K3S_CA_KEY_FILES) expect(script.content).toContain(`fetch '${secretIds[f]}' '${K3S_TLS_DIR}/${f}'`);
+    expect(script.content).toContain("--auth instance_principal --region 'us-ashburn-1'");
+    expect(frags.flatMap((f) => f.packages ?? [])).toContain("python36-oci-cli");
+    // k3s must not start without the keys: it would make CAs Pulumi does not know.
+    const install = frags.flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))!;
+    expect(install.indexOf(`${FETCH_CA_KEYS_PATH} && `)).toBeGreaterThanOrEqual(0);
+    expect(install.indexOf(FETCH_CA_KEYS_PATH)).toBeLessThan(install.indexOf("k3s-install.sh"));
+  });
+
+  it("the fetch script rejects a key it cannot decode instead of leaving a partial file", () => {
+    const script = fetchCaKeysScript(caKeys);
+    expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail/);
+    expect(script).toContain('base64 -d > "$dest.tmp"');
+    expect(script).toContain('mv "$dest.tmp" "$dest"');
+  });
+
+  it("joiners and agents get no CA material and no key fetcher", () => {
+    for (const a of [joining, agent]) {
+      const files = k3sFragments(a).flatMap((f) => f.writeFiles ?? []);
+      expect(files.some((w) => w.path.startsWith(K3S_TLS_DIR) || w.path === FETCH_CA_KEYS_PATH)).toBe(false);
     }
-    const joinFiles = k3sFragments({ ...first, bootstrap: { kind: "joining-server", serverUrl: "https://x:6443" } }).flatMap((f) => f.writeFiles ?? []);
-    expect(joinFiles.some((w) => w.path.startsWith(K3S_TLS_DIR))).toBe(false);
-    expect(files.find((w) => w.path === "/etc/rancher/k3s/config.yaml")!.permissions).toBe("0600");
+    expect(k3sFragments(first).flatMap((f) => f.writeFiles ?? []).find((w) => w.path === "/etc/rancher/k3s/config.yaml")!.permissions).toBe("0600");
+  });
+
+  it("installs the pinned EL7 SELinux policy itself, before k3s, and tells the installer to skip its own", () => {
+    const install = k3sFragments(agent).flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))!;
+    expect(install).toMatch(/^yum install -y k3s-selinux-1\.6-1\.el7 && /);
+    expect(install).toContain("INSTALL_K3S_SKIP_SELINUX_RPM=true");
+    const repo = k3sFragments(agent).flatMap((f) => f.writeFiles ?? []).find((w) => w.path.endsWith(".repo"))!;
+    expect(repo.content).toContain("baseurl=https://rpm.rancher.io/k3s/stable/common/centos/7/noarch");
+    expect(repo.content).toContain("gpgcheck=1");
   });
 
   it("installs the pinned release with the installer of that very tag", () => {
@@ -80,16 +151,14 @@ describe("k3s config", () => {
 });
 
 describe("which node does what", () => {
-  const cluster = { token: "tok", apiAddress: "203.0.113.10", serverIps: ["10.0.1.240", "10.0.1.241", "10.0.1.242"], caFiles };
-
   it("the first server initialises etcd from the CAs; the others, and agents, join it on 6443", () => {
-    expect(nodeBootstrap(cluster, "server", 0)).toEqual({ token: "tok", tlsSans: ["203.0.113.10", ...cluster.serverIps], nodeIp: "10.0.1.240", bootstrap: { kind: "first-server", clusterInit: true, caFiles } });
-    expect(nodeBootstrap(cluster, "server", 2)).toMatchObject({ nodeIp: "10.0.1.242", bootstrap: { kind: "joining-server", serverUrl: "https://10.0.1.240:6443" } });
-    expect(nodeBootstrap(cluster, "agent", 5)).toMatchObject({ nodeIp: undefined, bootstrap: { kind: "agent", serverUrl: "https://10.0.1.240:6443" } });
+    expect(first).toMatchObject({ token: "srv-tok", nodeIp: "10.0.1.240", bootstrap: { kind: "first-server", clusterInit: true, caCerts, caKeys } });
+    expect(nodeBootstrap(cluster, "server", 2, host)).toMatchObject({ nodeIp: "10.0.1.242", bootstrap: { kind: "joining-server", serverUrl: "https://10.0.1.240:6443" } });
+    expect(nodeBootstrap(cluster, "agent", 5, host)).toMatchObject({ nodeIp: undefined, bootstrap: { kind: "agent", serverUrl: "https://10.0.1.240:6443" } });
   });
 
   it("a single server keeps the default datastore", () => {
-    expect(nodeBootstrap({ ...cluster, serverIps: ["10.0.1.240"] }, "server", 0).bootstrap).toMatchObject({ kind: "first-server", clusterInit: false });
+    expect(nodeBootstrap({ ...cluster, serverIps: ["10.0.1.240"] }, "server", 0, host).bootstrap).toMatchObject({ kind: "first-server", clusterInit: false });
   });
 });
 
@@ -115,10 +184,10 @@ describe("cloud-init schema of the bootstrapped nodes", () => {
   if (!available && requireValidators) it("has the cloud-init validator (CI=true requires it)", () => { throw new Error("cloud-init is not installed"); });
   it.skipIf(!available).each([
     ["first server", first],
-    ["joining server", { ...first, bootstrap: { kind: "joining-server" as const, serverUrl: "https://10.0.1.240:6443" } }],
-    ["agent", { ...first, nodeIp: undefined, bootstrap: { kind: "agent" as const, serverUrl: "https://10.0.1.240:6443" } }],
+    ["joining server", joining],
+    ["agent", agent],
   ])("%s", (_n, args) => {
-    const r = cloudInitSchema(renderCloudConfig([...hostFragments("server", docker), ...k3sFragments(args)]));
+    const r = cloudInitSchema(renderCloudConfig([...hostFragments("server", docker, os), ...k3sFragments(args)]));
     expect(r.output).toContain("Valid cloud-config");
   });
 });

@@ -95,11 +95,34 @@ describe("network security", () => {
     expect(api.map((r) => r.source).sort()).toEqual(["198.51.100.0/24", "203.0.113.0/28"]);
   });
 
-  it("admits SSH only from inside the node subnet, where the admin-only bastion lives", () => {
-    const ssh = rules().filter((r) => r.port === 22);
-    expect(ssh.map((r) => r.source)).toEqual(["10.10.1.0/24"]);
+  it("admits SSH only from the bastion's private endpoint, and on ci-agents also from the Jenkins controller's nodes", () => {
     const [bastion] = ofType(prod, "oci:Bastion/bastion:Bastion");
     expect(bastion.inputs.clientCidrBlockAllowLists).toEqual(["198.51.100.0/24", "203.0.113.0/28"]);
+    const ssh = rules().filter((r) => r.direction === "INGRESS" && r.port === 22);
+    const endpoint = ssh.find((r) => r.sourceType === "CIDR_BLOCK")!.source as string;
+    expect(endpoint).toMatch(/^10\.10\.1\.\d+\/32$/);
+    expect(ssh.map((r) => [r.nsg, r.source]).sort()).toEqual(
+      [
+        ["oci-prod-net-ci-agent-nsg-id", "oci-prod-net-node-nsg-id"],
+        ["oci-prod-net-ci-agent-nsg-id", endpoint],
+        ["oci-prod-net-node-nsg-id", endpoint],
+      ].sort(),
+    );
+  });
+
+  it("keeps CI job VMs out of the cluster's trust zone: their own NSG, which admits only SSH", () => {
+    const vms = ofType(prod, INSTANCE);
+    const nsgOf = (vm: (typeof vms)[number]) => (vm.inputs.createVnicDetails as { nsgIds: string[] }).nsgIds;
+    for (const vm of vms) {
+      const role = (vm.inputs.freeformTags as { role: string }).role;
+      expect(nsgOf(vm)).toEqual([role === "ci-agent" ? "oci-prod-net-ci-agent-nsg-id" : "oci-prod-net-node-nsg-id"]);
+    }
+    const ciIngress = rules().filter((r) => r.nsg === "oci-prod-net-ci-agent-nsg-id" && r.direction === "INGRESS");
+    expect(ciIngress.every((r) => r.port === 22 && r.protocol === "6")).toBe(true);
+    // The all-protocol rule of the cluster admits the node NSG only, which ci-agents are not in.
+    const intra = rules().filter((r) => r.nsg === "oci-prod-net-node-nsg-id" && r.protocol === "all" && r.direction === "INGRESS");
+    expect(intra.map((r) => r.source)).toEqual(["oci-prod-net-node-nsg-id"]);
+    expect(rules().some((r) => r.nsg === "oci-prod-net-node-nsg-id" && r.source === "oci-prod-net-ci-agent-nsg-id")).toBe(false);
   });
 
   it("empties the VCN's default security list (OCI ships it with SSH from 0.0.0.0/0)", () => {
@@ -201,5 +224,83 @@ describe("boot volume against the image", () => {
   it("accepts the same image with large enough volumes", async () => {
     const p = await plan("oci-staging", set("image.id", CUSTOM_IMAGE.id), set("nodes.server.bootVolumeGbs", 120), set("nodes.ciAgent.bootVolumeGbs", 200));
     expect(ofType(p, INSTANCE).every((vm) => (vm.inputs.sourceDetails as { sourceId: string }).sourceId === CUSTOM_IMAGE.id)).toBe(true);
+  });
+});
+
+/** Mocks see secrets in their wire form (`{<secret sig>: <marker>, value}`); the cloud sees the value. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+function unwrapSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (SECRET_SIG in o) return unwrapSecrets(o.value);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+  }
+  return v;
+}
+
+describe("bootstrap secrets stay out of instance metadata", () => {
+  /** The real (unredacted) inputs the program sends, as the cloud would receive them. */
+  class CapturingMocks extends PlanMocks {
+    readonly sent: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+    override newResource(args: pulumi.runtime.MockResourceArgs) {
+      this.sent.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Record<string, unknown> });
+      return super.newResource(args);
+    }
+  }
+  let sent: CapturingMocks["sent"];
+  beforeAll(async () => {
+    const mocks = new CapturingMocks();
+    await pulumi.runtime.setMocks(mocks, "ci-infra", "oci-prod", false);
+    recordRegistrations();
+    await pulumi.runtime.runInPulumiStack(async () => (await runProgram(parse("oci-prod"))).outputs);
+    await pulumi.runtime.disconnect();
+    sent = mocks.sent;
+  });
+  const userData = (name: string) => Buffer.from((sent.find((r) => r.type === INSTANCE && r.name === name)!.inputs.metadata as { user_data: string }).user_data, "base64").toString("utf8");
+  const keyPems = () => sent.filter((r) => r.type === "tls:index/privateKey:PrivateKey").length;
+
+  it("no VM's user_data holds a private key or the server token; the first server holds only Vault secret OCIDs", () => {
+    const vms = sent.filter((r) => r.type === INSTANCE).map((r) => r.name);
+    expect(vms.length).toBeGreaterThan(3);
+    for (const vm of vms.filter((n) => !n.includes("ci-agent"))) expect(userData(vm)).not.toMatch(/BEGIN (RSA |EC )?PRIVATE KEY/);
+    const first = userData("oci-prod-server-0");
+    const secrets = sent.filter((r) => r.type === "oci:Vault/secret:Secret");
+    expect(secrets).toHaveLength(6);
+    for (const sec of secrets) expect(first).toContain(`fetch '${sec.name}-id'`);
+    expect(keyPems()).toBeGreaterThan(0);
+  });
+
+  it("the Vault secrets carry the keys (base64 of the PEM) and are protected in prod", () => {
+    for (const sec of sent.filter((r) => r.type === "oci:Vault/secret:Secret")) {
+      const content = sec.inputs.secretContent as { contentType: string; content: string };
+      expect(content.contentType).toBe("BASE64");
+      expect(Buffer.from(content.content, "base64").toString("utf8")).toMatch(/^-----BEGIN (RSA )?PRIVATE KEY-----/);
+    }
+    const planned = ofType(prod, "oci:Vault/secret:Secret");
+    expect(planned.every((r) => r.protect)).toBe(true);
+    expect(planned.every((r) => JSON.stringify(r.inputs.secretContent).includes("[secret]"))).toBe(true);
+  });
+
+  it("agents carry the agent token only; servers the server token", () => {
+    const agent = userData("oci-prod-agent-0");
+    const serverToken = /\n\s+token: (\S+)/.exec(userData("oci-prod-server-0"))![1];
+    expect(agent).not.toContain(serverToken);
+    expect(agent).toMatch(/token: K10[0-9a-f]{64}::node:/);
+    expect(userData("oci-prod-server-1")).toMatch(new RegExp(`token: K10[0-9a-f]{64}::server:${serverToken}`));
+  });
+
+  it("only the server instances, by OCID, may read exactly these secrets", () => {
+    const [group] = sent.filter((r) => r.type === "oci:Identity/dynamicGroup:DynamicGroup");
+    expect(group.inputs.compartmentId).toMatch(/^ocid1\.tenancy\./);
+    expect(group.inputs.matchingRule).toBe("Any {instance.id = 'oci-prod-server-0-id', instance.id = 'oci-prod-server-1-id', instance.id = 'oci-prod-server-2-id'}");
+    const [policy] = sent.filter((r) => r.type === "oci:Identity/policy:Policy");
+    const [statement] = policy.inputs.statements as string[];
+    const ids = sent.filter((r) => r.type === "oci:Vault/secret:Secret").map((r) => `target.secret.id = '${r.name}-id'`);
+    expect(statement).toBe(`Allow dynamic-group ${String(group.inputs.name)} to read secret-bundles in compartment id ${String(policy.inputs.compartmentId)} where any {${ids.join(", ")}}`);
+  });
+
+  it("every instance answers only IMDS v2", () => {
+    for (const vm of sent.filter((r) => r.type === INSTANCE)) expect(vm.inputs.instanceOptions).toEqual({ areLegacyImdsEndpointsDisabled: true });
   });
 });
