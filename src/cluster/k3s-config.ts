@@ -184,12 +184,14 @@ export const FETCH_CA_KEYS_PATH = "/usr/local/sbin/ci-infra-fetch-ca-keys";
  * reads the instance certificate from IMDS v2 (`/opc/v2`, `Authorization: Bearer
  * Oracle`; oracle/oci-python-sdk src/oci/auth/federation_client.py /
  * certificate_retriever.py). The secret bundle's content is the base64 of the file.
+ * An optional directory argument fetches elsewhere (CA rotation, see the README).
  */
 export function fetchCaKeysScript(k: CaKeysInVault): string {
   const lines = [
     "#!/bin/bash",
     "set -euo pipefail",
     "umask 077",
+    `dir="\${1:-${K3S_TLS_DIR}}"`,
     "fetch() {",
     '  local id="$1" dest="$2" tries=0 content',
     `  until content="$(oci secrets secret-bundle get --auth instance_principal --region ${shQuote(k.region)} --secret-id "$id" --query 'data."secret-bundle-content".content' --raw-output)"; do`,
@@ -201,7 +203,7 @@ export function fetchCaKeysScript(k: CaKeysInVault): string {
     "  printf '%s' \"$content\" | base64 -d > \"$dest.tmp\"",
     '  mv "$dest.tmp" "$dest"',
     "}",
-    ...K3S_CA_KEY_FILES.map((f) => `fetch ${shQuote(k.secretIds[f])} ${shQuote(`${K3S_TLS_DIR}/${f}`)}`),
+    ...K3S_CA_KEY_FILES.map((f) => `fetch ${shQuote(k.secretIds[f])} "$dir"/${shQuote(f)}`),
     "",
   ];
   return lines.join("\n");

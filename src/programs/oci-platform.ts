@@ -140,6 +140,8 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
       images: Object.fromEntries([...images].map(([shape, img]) => [shape, { id: img.id, displayName: img.displayName }])),
       kubeApiUrl: cluster.apiUrl,
       kubeconfig: cluster.kubeconfig,
+      // Public: what a CA rotation (`k3s certificate rotate-ca`) needs beside the keys in Vault.
+      caCertificates: cluster.caCerts,
       ...apps.outputs,
     },
     artifacts: { ...cloudInitArtifacts(s, os, serverIps), ...apps.artifacts },

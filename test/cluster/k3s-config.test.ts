@@ -85,7 +85,8 @@ describe("k3s config", () => {
     for (const f of K3S_CA_KEY_FILES) expect(files.some((x) => x.path === `${K3S_TLS_DIR}/${f}`)).toBe(false);
     const script = files.find((x) => x.path === FETCH_CA_KEYS_PATH)!;
     expect(script.permissions).toBe("0700");
-    for (const f of K3S_CA_KEY_FILES) expect(script.content).toContain(`fetch '${secretIds[f]}' '${K3S_TLS_DIR}/${f}'`);
+    for (const f of K3S_CA_KEY_FILES) expect(script.content).toContain(`fetch '${secretIds[f]}' "$dir"/'${f}'`);
+    expect(script.content).toContain(`dir="\${1:-${K3S_TLS_DIR}}"`);
     expect(script.content).toContain("--auth instance_principal --region 'us-ashburn-1'");
     expect(frags.flatMap((f) => f.packages ?? [])).toContain("python36-oci-cli");
     // k3s must not start without the keys: it would make CAs Pulumi does not know.

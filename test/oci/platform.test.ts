@@ -267,7 +267,7 @@ describe("bootstrap secrets stay out of instance metadata", () => {
     const first = userData("oci-prod-server-0");
     const secrets = sent.filter((r) => r.type === "oci:Vault/secret:Secret");
     expect(secrets).toHaveLength(6);
-    for (const sec of secrets) expect(first).toContain(`fetch '${sec.name}-id'`);
+    for (const sec of secrets) expect(first).toContain(`fetch '${sec.name}-id' "$dir"/`);
     expect(keyPems()).toBeGreaterThan(0);
   });
 
