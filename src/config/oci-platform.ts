@@ -124,8 +124,20 @@ export const ociPlatformSchema = z
         operatingSystem: z.literal(ORACLE_LINUX.operatingSystem, { error: `must be "${ORACLE_LINUX.operatingSystem}"` }).default(ORACLE_LINUX.operatingSystem),
         /** Only 7.9 runs Docker natively (BRIEF §1); cloud-init targets it. */
         version: z.literal(ORACLE_LINUX.version, { error: `must be "${ORACLE_LINUX.version}": the Oracle Linux release whose Docker setup this platform installs` }).default(ORACLE_LINUX.version),
-        /** Explicit image OCID; otherwise the newest matching platform image is looked up. */
+        /** Explicit image OCID for every pool (a custom image); otherwise the platform image per shape. */
         id: ocid("image").optional(),
+        /**
+         * The platform image each shape boots, pinned by OCID: a newer image is adopted by
+         * changing this (the plan prints the exact command) and rolling the pools.
+         */
+        pinned: z
+          .record(z.string(), ocid("image"), { error: "must map shape names to image OCIDs" })
+          .superRefine((m, ctx) => {
+            for (const shape of Object.keys(m)) {
+              if (!(shape in SHAPES)) ctx.addIssue({ code: "custom", path: [shape], params: { value: shape }, message: `is not a shape name: pin images under one of ${Object.keys(SHAPES).join(", ")}` });
+            }
+          })
+          .default({}),
       })
       .prefault({}),
     nodes: z.strictObject({

@@ -44,17 +44,39 @@ function toChosen(i: { id: string; displayName: string; operatingSystem: string;
   };
 }
 
-/** Looks up the image for one shape. A missing image is a config problem (wrong region/shape). */
-export async function lookupImage(q: { compartmentId: string; operatingSystem: string; version: string; shape: string; imageId?: string }): Promise<ChosenImage> {
-  if (q.imageId) return toChosen(await oci.core.getImage({ imageId: q.imageId }));
+/** The image a shape boots, and the newest platform image when that is another one. */
+export interface ImageChoice {
+  readonly image: ChosenImage;
+  /** Set when a newer platform image than the pinned one exists, or when nothing is pinned. */
+  readonly newer?: ChosenImage;
+  readonly pinned: boolean;
+}
+
+/**
+ * Looks up the image for one shape: an explicit `image.id` for every pool, the
+ * pinned OCID of the shape, or the newest platform image. The newest is always looked
+ * up for platform images so the plan can say when a pin is behind. A missing image is
+ * a config problem (wrong region/shape).
+ */
+export async function lookupImage(q: { compartmentId: string; operatingSystem: string; version: string; shape: string; imageId?: string; pinnedId?: string }): Promise<ImageChoice> {
+  if (q.imageId) return { image: toChosen(await oci.core.getImage({ imageId: q.imageId })), pinned: true };
   const result = await oci.core.getImages(imageQuery(q.compartmentId, q.operatingSystem, q.version, q.shape));
   const newest = result.images[0];
+  if (q.pinnedId) {
+    const image = toChosen(await oci.core.getImage({ imageId: q.pinnedId }));
+    return { image, pinned: true, newer: newest && newest.id !== image.id ? toChosen(newest) : undefined };
+  }
   if (!newest) {
     throw new ConfigError([
       `${keyOf(["image", "version"])} has no ${q.operatingSystem} ${q.version} platform image for shape ${q.shape} in this region (got ${JSON.stringify(q.version)}); pick another shape or set ${keyOf(["image", "id"])}`,
     ]);
   }
-  return toChosen(newest);
+  return { image: toChosen(newest), pinned: false, newer: toChosen(newest) };
+}
+
+/** The config command that pins (or moves the pin of) a shape's image. */
+export function pinImageCommand(shape: string, imageId: string): string {
+  return `pulumi config set --path 'ci-infra:image.pinned["${shape}"]' ${imageId}`;
 }
 
 /** A boot volume smaller than its image cannot hold it (Harvester refuses the same for root disks). */

@@ -32,6 +32,13 @@ export interface IngressLoadBalancerArgs {
   readonly protect: boolean;
 }
 
+/**
+ * Idle time the API listener allows: OCI's TCP default (300 s) cuts a quiet
+ * `kubectl logs -f` or watch after five minutes. Source:
+ * https://docs.oracle.com/en-us/iaas/Content/Balance/Reference/connectionreuse.htm
+ */
+export const API_IDLE_TIMEOUT_SECONDS = 3600;
+
 /** Backend set and listener names, also shown in the plan. */
 export const BACKEND_SETS = { http: "ingress-http", https: "ingress-https", api: "kube-api" } as const;
 
@@ -59,7 +66,12 @@ export class IngressLoadBalancer extends CiComponent {
       lifetime: "RESERVED",
       displayName: this.childName("ip"),
       freeformTags: ownerTags(args.stack, name),
-    }, this.childOpts({ protect: args.protect }));
+    }, this.childOpts({
+      protect: args.protect,
+      // The provider reads back the private IP the load balancer attaches the reserved
+      // IP to; it is never ours to set, and without this every refresh reports drift.
+      ignoreChanges: ["privateIpId"],
+    }));
     const lb = new oci.loadbalancer.LoadBalancer(this.childName("lb"), {
       reservedIps: [{ id: ip.id }],
       compartmentId: args.compartmentId,
@@ -70,7 +82,11 @@ export class IngressLoadBalancer extends CiComponent {
       isPrivate: false,
       networkSecurityGroupIds: args.nsgIds,
       freeformTags: ownerTags(args.stack, name),
-    }, this.childOpts());
+    }, this.childOpts({
+      // A reserved IP belongs to one load balancer at a time: the old one must let go
+      // of it before a replacement can take it (the IP, and so DNS, survive).
+      deleteBeforeReplace: true,
+    }));
     const loadBalancerId = lb.id;
 
     let apiListener: oci.loadbalancer.Listener | undefined;
@@ -102,6 +118,7 @@ export class IngressLoadBalancer extends CiComponent {
         defaultBackendSetName: set.name,
         port: s.listenPort,
         protocol: "TCP",
+        ...(s.key === "api" ? { connectionConfiguration: { idleTimeoutInSeconds: String(API_IDLE_TIMEOUT_SECONDS) } } : {}),
       }, this.childOpts());
       if (s.key === "api") apiListener = listener;
     }

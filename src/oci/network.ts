@@ -143,7 +143,9 @@ export class Network extends CiComponent {
     // SSH: a managed bastion that only the admin CIDRs may open sessions on.
     const bastion = new oci.bastion.Bastion(this.childName("bastion"), {
       ...base,
-      bastionType: "standard",
+      // As the API returns it: a lower-case value reads back as a change, and every
+      // `up` would replace the bastion and cut open sessions.
+      bastionType: "STANDARD",
       name: this.childName("bastion").replace(/[^A-Za-z0-9]/g, ""),
       targetSubnetId: nodeSubnet.id,
       clientCidrBlockAllowLists: [...args.adminCidrs],

@@ -30,6 +30,14 @@ export interface NodePoolArgs {
   readonly userData: (index: number) => pulumi.Input<string>;
 }
 
+/**
+ * Instance inputs whose change the provider would apply by replacing the VM
+ * (metadata) or rebuilding its boot volume (the image): an `up` ignores them, `npm
+ * run roll` applies them VM by VM. Source: BRIEF §6 (the OCI provider's instance
+ * schema as checked at the terraform-provider-oci commit @pulumi/oci 4.20.0 pins).
+ */
+export const ROLLED_INPUTS = ["metadata", "sourceDetails.sourceId"] as const;
+
 export class NodePool extends CiComponent {
   readonly instances: oci.core.Instance[];
   readonly privateIps: pulumi.Output<string>[];
@@ -65,7 +73,15 @@ export class NodePool extends CiComponent {
         // Managed SSH sessions through the OCI Bastion need the agent's Bastion plugin.
         agentConfig: { pluginsConfigs: [{ name: "Bastion", desiredState: "ENABLED" }] },
         freeformTags: ownerTags(args.stack, name, { role: args.role }),
-      }, this.childOpts());
+      }, this.childOpts({
+        // A replacement keeps the hostname and (servers) the fixed private IP, which
+        // the old VM holds until it is gone.
+        deleteBeforeReplace: true,
+        // cloud-init, the SSH key and the image would each replace (or rebuild) every
+        // VM of the pool in one `up`. They reach VMs one at a time through
+        // `npm run roll`, which replaces each VM with the current inputs.
+        ignoreChanges: [...ROLLED_INPUTS],
+      }));
     });
     this.privateIps = this.instances.map((vm) => vm.privateIp);
     this.registerOutputs({ privateIps: this.privateIps });

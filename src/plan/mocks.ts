@@ -37,8 +37,9 @@ const INVOKES: Record<string, InvokeHandler> = {
     return { ...a, id: "images", images };
   },
   "oci:Core/getImage:getImage": (a) => {
-    if (a.imageId !== CUSTOM_IMAGE.id) throw new Error(`image ${String(a.imageId)} not found (404)`);
-    return { ...CUSTOM_IMAGE, imageId: a.imageId };
+    const image = [CUSTOM_IMAGE, ...OL79_X86_IMAGES, ...OL79_ARM_IMAGES].find((i) => i.id === a.imageId);
+    if (!image) throw new Error(`image ${String(a.imageId)} not found (404)`);
+    return { ...image, imageId: a.imageId };
   },
   ...KOPS_INVOKES,
 };

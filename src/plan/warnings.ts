@@ -1,5 +1,6 @@
 /** Advisory findings about a valid plan: things that work but deserve a look. */
 import { compatFindings } from "../compat/rules";
+import { pinImageCommand } from "../oci/image";
 import { nodeOsOf } from "../programs/oci-platform";
 import { CHARTS } from "../versions";
 import type { PlanResult } from "./run";
@@ -14,6 +15,16 @@ export function planWarnings(plan: PlanResult): string[] {
     if (clusterNodes < 2) w.push(`${clusterNodes} load-balancer backend: losing that node takes the ingress down`);
     // Known risks of the node OS with the pins (the known failures stopped the plan already).
     w.push(...compatFindings([nodeOsOf(s).id], new Date()).warnings);
+    const images = (plan.outputs.images ?? {}) as Record<string, { id: string; pinned: boolean; newer?: { id: string; displayName: string } }>;
+    for (const [shape, img] of Object.entries(images)) {
+      if (!img.newer) continue;
+      w.push(
+        img.pinned
+          ? `image for ${shape}: ${img.newer.displayName} is newer than the pinned one; adopt it with \`${pinImageCommand(shape, img.newer.id)}\`, then \`npm run roll -- ${plan.stack}\` for each pool on ${shape}`
+          : `image for ${shape} is not pinned: new VMs take whatever is newest; pin it with \`${pinImageCommand(shape, img.newer.id)}\``,
+      );
+    }
+    w.push("VM changes to cloud-init, the SSH key or the image are not applied by `pulumi up` (ignoreChanges, so one change cannot replace every VM at once): apply them with `npm run roll -- <stack> --pool <pool>`, one VM at a time");
   }
   if (plan.config.program === "kops-ci") {
     const s = plan.config.settings;

@@ -15,7 +15,7 @@ import { K3S } from "../versions";
 import { ConfigError, SECRET_PLACEHOLDER } from "../config/errors";
 import type { OciPlatformSettings } from "../config/oci-platform";
 import { JenkinsAgentKeys } from "../apps/jenkins-agent-keys";
-import { bootVolumeProblems, ChosenImage, lookupImage } from "../oci/image";
+import { bootVolumeProblems, ChosenImage, ImageChoice, lookupImage } from "../oci/image";
 import { IngressLoadBalancer } from "../oci/load-balancer";
 import { Network } from "../oci/network";
 import { NodePool } from "../oci/node-pool";
@@ -37,10 +37,11 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
   // its image must stop the run before any resource exists.
   const ads = (await oci.identity.getAvailabilityDomains({ compartmentId })).availabilityDomains.map((a) => a.name);
   const groups = NODE_ROLES.map((role) => ({ role, key: ROLE_CONFIG_KEY[role], ...s.nodes[ROLE_CONFIG_KEY[role]] })).filter((g) => g.count > 0);
-  const images = new Map<string, ChosenImage>();
+  const choices = new Map<string, ImageChoice>();
   for (const shape of new Set(groups.map((g) => g.shape))) {
-    images.set(shape, await lookupImage({ compartmentId, operatingSystem: s.image.operatingSystem, version: s.image.version, shape, imageId: s.image.id }));
+    choices.set(shape, await lookupImage({ compartmentId, operatingSystem: s.image.operatingSystem, version: s.image.version, shape, imageId: s.image.id, pinnedId: s.image.pinned[shape] }));
   }
+  const images = new Map<string, ChosenImage>([...choices].map(([shape, c]) => [shape, c.image]));
   const problems = bootVolumeProblems(groups.map((g) => ({ key: ["nodes", g.key, "bootVolumeGbs"], count: g.count, bootVolumeGbs: g.bootVolumeGbs, image: images.get(g.shape)! })));
   if (problems.length) throw new ConfigError(problems);
 
@@ -137,7 +138,10 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
       nodeIps: Object.fromEntries(Object.entries(pools).map(([role, pool]) => [role, pool!.privateIps])),
       ports: { ...ports, healthPath: s.ingress.healthPath },
       nodeHosts: nodeHostFacts(os),
-      images: Object.fromEntries([...images].map(([shape, img]) => [shape, { id: img.id, displayName: img.displayName }])),
+      // What each shape boots; `newer` when the pin is behind the newest platform image (or nothing is pinned).
+      images: Object.fromEntries(
+        [...choices].map(([shape, c]) => [shape, { id: c.image.id, displayName: c.image.displayName, pinned: c.pinned, ...(c.newer ? { newer: { id: c.newer.id, displayName: c.newer.displayName } } : {}) }]),
+      ),
       kubeApiUrl: cluster.apiUrl,
       kubeconfig: cluster.kubeconfig,
       // Public: what a CA rotation (`k3s certificate rotate-ca`) needs beside the keys in Vault.

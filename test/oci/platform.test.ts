@@ -304,3 +304,45 @@ describe("bootstrap secrets stay out of instance metadata", () => {
     for (const vm of sent.filter((r) => r.type === INSTANCE)) expect(vm.inputs.instanceOptions).toEqual({ areLegacyImdsEndpointsDisabled: true });
   });
 });
+
+describe("updates that do not take the platform down", () => {
+  it("the bastion's type is spelled as the API returns it, so an `up` does not replace it", () => {
+    const [bastion] = ofType(prod, "oci:Bastion/bastion:Bastion");
+    expect(bastion.inputs.bastionType).toBe("STANDARD");
+  });
+
+  it("the API listener keeps quiet connections (logs -f, watches) for an hour; the ingress listeners keep OCI's default", () => {
+    const listeners = ofType(prod, LISTENER);
+    expect(listeners.find((l) => l.inputs.name === "kube-api")!.inputs.connectionConfiguration).toEqual({ idleTimeoutInSeconds: "3600" });
+    for (const name of ["ingress-http", "ingress-https"]) expect(listeners.find((l) => l.inputs.name === name)!.inputs.connectionConfiguration).toBeUndefined();
+  });
+
+  it("the shipped stacks pin the image of every shape they use, and nothing newer exists in the fixtures", async () => {
+    for (const p of [prod, staging]) {
+      const images = p.outputs.images as Record<string, { pinned: boolean; newer?: unknown }>;
+      expect(Object.values(images).every((i) => i.pinned && !i.newer)).toBe(true);
+    }
+  });
+
+  it("a pin behind the newest image keeps the VMs on it and prints the exact command to adopt the newer one", async () => {
+    const older = "ocid1.image.oc1.iad.aaaaaaaaol79x86previous0000000000000000000000000000000000000";
+    const p = await plan("oci-staging", set("image.pinned", { "VM.Standard.E4.Flex": older }));
+    expect(ofType(p, INSTANCE).every((vm) => (vm.inputs.sourceDetails as { sourceId: string }).sourceId === older)).toBe(true);
+    const { planWarnings } = await import("../../src/plan/warnings");
+    expect(planWarnings(p)).toContain(
+      "image for VM.Standard.E4.Flex: Oracle-Linux-7.9-2025.10.23-0 is newer than the pinned one; adopt it with `pulumi config set --path 'ci-infra:image.pinned[\"VM.Standard.E4.Flex\"]' ocid1.image.oc1.iad.aaaaaaaaol79x86newest00000000000000000000000000000000000000`, then `npm run roll -- oci-staging` for each pool on VM.Standard.E4.Flex",
+    );
+  });
+
+  it("an unpinned shape takes the newest image and the plan says how to pin it", async () => {
+    const p = await plan("oci-staging", set("image.pinned", {}));
+    const { planWarnings } = await import("../../src/plan/warnings");
+    expect(planWarnings(p).find((w) => w.startsWith("image for VM.Standard.E4.Flex is not pinned"))).toContain("ci-infra:image.pinned[\"VM.Standard.E4.Flex\"]' ocid1.image.oc1.iad.aaaaaaaaol79x86newest");
+  });
+
+  it("a pin on a shape name that does not exist is a config error", () => {
+    expect(() => parse("oci-staging", set("image.pinned", { "VM.Nope": "ocid1.image.oc1.iad.aaaaaaaaol79x86newest00000000000000000000000000000000000000" }))).toThrow(
+      /ci-infra:image\.pinned\.VM\.Nope is not a shape name: pin images under one of VM\.Standard\.E4\.Flex, /,
+    );
+  });
+});
