@@ -68,6 +68,10 @@ export type NodeBootstrap =
       readonly caCerts: Readonly<Record<K3sCaCertFile, string>>;
       readonly caKeys: CaKeysInVault;
       readonly ociCliPackage: string;
+      /** The other servers: a replaced first server joins one of them instead of initialising a new cluster. */
+      readonly peers: readonly string[];
+      /** The secure server token it joins with then. */
+      readonly rejoinToken: string;
     }
   | { readonly kind: "joining-server"; readonly serverUrl: string }
   | { readonly kind: "agent"; readonly serverUrl: string };
@@ -138,7 +142,16 @@ export function nodeBootstrap(c: ClusterBootstrap, role: "server" | "agent", ind
   if (role === "agent") return { ...common, token: secureToken(caFile, "node", c.agentToken), nodeIp: undefined, bootstrap: { kind: "agent", serverUrl } };
   const nodeIp = c.serverIps[index];
   if (index > 0) return { ...common, token: secureToken(caFile, "server", c.token), agentToken: c.agentToken, nodeIp, bootstrap: { kind: "joining-server", serverUrl } };
-  return { ...common, token: c.token, agentToken: c.agentToken, nodeIp, bootstrap: { kind: "first-server", clusterInit: c.serverIps.length > 1, caCerts: c.caCerts, caKeys: c.caKeys, ociCliPackage: host.ociCliPackage } };
+  return { ...common, token: c.token, agentToken: c.agentToken, nodeIp, bootstrap: {
+      kind: "first-server",
+      clusterInit: c.serverIps.length > 1,
+      caCerts: c.caCerts,
+      caKeys: c.caKeys,
+      ociCliPackage: host.ociCliPackage,
+      peers: c.serverIps.slice(1),
+      rejoinToken: secureToken(caFile, "server", c.token),
+    },
+  };
 }
 
 /** `/etc/rancher/k3s/config.yaml`: keys are k3s flag names. */
@@ -172,6 +185,30 @@ export function k3sInstallCommand(kind: NodeBootstrap["kind"]): string {
 }
 
 export const FETCH_CA_KEYS_PATH = "/usr/local/sbin/ci-infra-fetch-ca-keys";
+export const JOIN_OR_INIT_PATH = "/usr/local/sbin/ci-infra-k3s-join-or-init";
+export const REJOIN_CONFIG_PATH = "/etc/rancher/k3s/rejoin.yaml";
+const PEER_PLACEHOLDER = "__PEER__";
+
+/**
+ * The first server of an HA cluster initialises embedded etcd only when no other
+ * server answers: a VM that replaces it (`npm run roll`) must join the running
+ * cluster, or it would start a second, empty one. k3s serves `/cacerts` without
+ * authentication on 6443 (pkg/server/handlers/router.go), which makes it the probe.
+ */
+export function joinOrInitScript(peers: readonly string[]): string {
+  return [
+    "#!/bin/bash",
+    "set -euo pipefail",
+    `for ip in ${peers.map(shQuote).join(" ")}; do`,
+    '  if curl -sfk --max-time 5 "https://$ip:' + KUBE_API_PORT + '/cacerts" >/dev/null; then',
+    `    sed -e "s|${PEER_PLACEHOLDER}|$ip|" ${REJOIN_CONFIG_PATH} > ${K3S_CONFIG_PATH}`,
+    `    echo "ci-infra: server $ip answers; joining it instead of initialising a new cluster" >&2`,
+    "    exit 0",
+    "  fi",
+    "done",
+    "",
+  ].join("\n");
+}
 
 /**
  * The first server's script that reads the CA keys from OCI Vault before k3s first
@@ -260,6 +297,12 @@ export function k3sFragments(a: K3sNodeArgs): CloudInitFragment[] {
     writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchCaKeysScript(a.bootstrap.caKeys), permissions: "0700" });
     packages.push(a.bootstrap.ociCliPackage);
     steps.push(FETCH_CA_KEYS_PATH);
+    if (a.bootstrap.clusterInit) {
+      const rejoin = k3sConfig({ ...a, token: a.bootstrap.rejoinToken, bootstrap: { kind: "joining-server", serverUrl: `https://${PEER_PLACEHOLDER}:${KUBE_API_PORT}` } });
+      writeFiles.push({ path: REJOIN_CONFIG_PATH, content: stringify(rejoin), permissions: "0600" });
+      writeFiles.push({ path: JOIN_OR_INIT_PATH, content: joinOrInitScript(a.bootstrap.peers), permissions: "0700" });
+      steps.push(JOIN_OR_INIT_PATH);
+    }
   }
   steps.push(k3sInstallCommand(a.bootstrap.kind));
   return [imdsGuardFragment(), ...(a.selinux ? [k3sSelinuxRepoFragment()] : []), { writeFiles, packages, runcmd: [steps.join(" && ")] }];

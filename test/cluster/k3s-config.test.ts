@@ -7,6 +7,8 @@ import { createHash } from "node:crypto";
 import {
   FETCH_CA_KEYS_PATH,
   fetchCaKeysScript,
+  JOIN_OR_INIT_PATH,
+  REJOIN_CONFIG_PATH,
   imdsGuardRule,
   K3S_CA_CERT_FILES,
   K3S_CA_KEY_FILES,
@@ -93,6 +95,21 @@ describe("k3s config", () => {
     const install = frags.flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))!;
     expect(install.indexOf(`${FETCH_CA_KEYS_PATH} && `)).toBeGreaterThanOrEqual(0);
     expect(install.indexOf(FETCH_CA_KEYS_PATH)).toBeLessThan(install.indexOf("k3s-install.sh"));
+  });
+
+  it("a replaced first server of an HA cluster joins a running peer instead of initialising a second cluster", () => {
+    const files = k3sFragments(first).flatMap((f) => f.writeFiles ?? []);
+    const script = files.find((w) => w.path === JOIN_OR_INIT_PATH)!.content;
+    expect(script).toContain("for ip in '10.0.1.241' '10.0.1.242'; do");
+    expect(script).toContain('curl -sfk --max-time 5 "https://$ip:6443/cacerts"');
+    const rejoin = parseYaml(files.find((w) => w.path === REJOIN_CONFIG_PATH)!.content);
+    expect(rejoin).toMatchObject({ server: "https://__PEER__:6443", token: `K10${caHash}::server:srv-tok`, "agent-token": "agent-tok" });
+    expect(rejoin).not.toHaveProperty("cluster-init");
+    const install = k3sFragments(first).flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))!;
+    expect(install.indexOf(JOIN_OR_INIT_PATH)).toBeLessThan(install.indexOf("k3s-install.sh"));
+    // A single server has nobody to join: no probe.
+    const single = nodeBootstrap({ ...cluster, serverIps: ["10.0.1.240"] }, "server", 0, host);
+    expect(k3sFragments(single).flatMap((f) => f.writeFiles ?? []).some((w) => w.path === JOIN_OR_INIT_PATH)).toBe(false);
   });
 
   it("the fetch script rejects a key it cannot decode instead of leaving a partial file", () => {
