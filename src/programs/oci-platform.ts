@@ -135,6 +135,8 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
   return {
     outputs: {
       loadBalancerIp: lb.ipAddress,
+      // `npm run roll` asks this load balancer whether a replaced VM is healthy.
+      loadBalancerId: lb.loadBalancerId,
       nodeIps: Object.fromEntries(Object.entries(pools).map(([role, pool]) => [role, pool!.privateIps])),
       ports: { ...ports, healthPath: s.ingress.healthPath },
       nodeHosts: nodeHostFacts(os),
