@@ -13,6 +13,13 @@ export interface IngressContract {
   readonly externalTrafficPolicy: "Cluster" | "Local";
   /** Deployment replicas (externalTrafficPolicy Cluster). */
   readonly replicas: number;
+  /**
+   * The load balancer sends a PROXY protocol v2 header on HTTP/HTTPS (it proxies TCP,
+   * so the header is the only place the client's address survives). The controller
+   * accepts it only from these peers: the load balancer's subnet, and with the
+   * Cluster policy also the nodes and pod gateways kube-proxy rewrites the source to.
+   */
+  readonly proxyProtocolFrom: readonly string[];
 }
 
 /** The IngressClass both controllers register, used by every app's Ingress. */
@@ -51,8 +58,9 @@ export function traefikValues(c: IngressContract): Record<string, unknown> {
     api: { dashboard: false },
     additionalArguments: ["--ping=true", "--ping.entrypoint=ping"],
     ports: {
-      web: { nodePort: c.httpNodePort },
-      websecure: { nodePort: c.httpsNodePort },
+      // Traefik entrypoint option proxyProtocol.trustedIPs (chart 41.3.0 values.yaml ports.<name>.proxyProtocol).
+      web: { nodePort: c.httpNodePort, proxyProtocol: { trustedIPs: [...c.proxyProtocolFrom] } },
+      websecure: { nodePort: c.httpsNodePort, proxyProtocol: { trustedIPs: [...c.proxyProtocolFrom] } },
       ping: { port: TRAEFIK_PING_PORT, expose: { default: true }, exposedPort: TRAEFIK_PING_PORT, protocol: "TCP", nodePort: c.healthNodePort },
     },
     service: { spec: { type: "NodePort", externalTrafficPolicy: c.externalTrafficPolicy } },
@@ -68,6 +76,9 @@ export function ingressNginxValues(c: IngressContract): Record<string, unknown> 
       kind,
       ...(kind === "Deployment" ? { replicaCount: c.replicas, affinity: spread({ "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" }) } : {}),
       ingressClassResource: { name: INGRESS_CLASS["ingress-nginx"], default: true },
+      // ConfigMap keys use-proxy-protocol and proxy-real-ip-cidr
+      // (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/).
+      config: { "use-proxy-protocol": "true", "proxy-real-ip-cidr": c.proxyProtocolFrom.join(",") },
       service: {
         type: "NodePort",
         externalTrafficPolicy: c.externalTrafficPolicy,

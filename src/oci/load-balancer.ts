@@ -38,6 +38,8 @@ export interface IngressLoadBalancerArgs {
  * https://docs.oracle.com/en-us/iaas/Content/Balance/Reference/connectionreuse.htm
  */
 export const API_IDLE_TIMEOUT_SECONDS = 3600;
+/** OCI's default for TCP listeners, stated because connectionConfiguration needs a value. */
+export const INGRESS_IDLE_TIMEOUT_SECONDS = 300;
 
 /** Backend set and listener names, also shown in the plan. */
 export const BACKEND_SETS = { http: "ingress-http", https: "ingress-https", api: "kube-api" } as const;
@@ -118,7 +120,11 @@ export class IngressLoadBalancer extends CiComponent {
         defaultBackendSetName: set.name,
         port: s.listenPort,
         protocol: "TCP",
-        ...(s.key === "api" ? { connectionConfiguration: { idleTimeoutInSeconds: String(API_IDLE_TIMEOUT_SECONDS) } } : {}),
+        connectionConfiguration:
+          s.key === "api"
+            ? { idleTimeoutInSeconds: String(API_IDLE_TIMEOUT_SECONDS) }
+            : // The client's address reaches the ingress controller in a PROXY v2 header, which it trusts from us only.
+              { idleTimeoutInSeconds: String(INGRESS_IDLE_TIMEOUT_SECONDS), backendTcpProxyProtocolVersion: 2 },
       }, this.childOpts());
       if (s.key === "api") apiListener = listener;
     }

@@ -14,6 +14,7 @@ import { Longhorn } from "../apps/longhorn";
 import { Monitoring } from "../apps/monitoring";
 import { Rancher } from "../apps/rancher";
 import { TlsPlan } from "../apps/tls";
+import { POD_CIDR } from "../cluster/k3s-config";
 import type { OciPlatformSettings } from "../config/oci-platform";
 
 export interface ClusterHandles {
@@ -54,6 +55,7 @@ export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHa
       externalTrafficPolicy: s.ingress.externalTrafficPolicy,
       // Required anti-affinity: never more replicas than nodes to spread them on.
       replicas: Math.min(s.ingress.replicas, clusterNodes),
+      proxyProtocolFrom: s.ingress.externalTrafficPolicy === "Local" ? [s.network.lbSubnetCidr] : [s.network.lbSubnetCidr, s.network.nodeSubnetCidr, POD_CIDR],
     },
   }));
 

@@ -11,7 +11,7 @@ import { grafanaValues, prometheusValues } from "../../src/apps/monitoring";
 import { rancherValues } from "../../src/apps/rancher";
 import { CONTROLLER_HEALTH_PATH } from "../../src/config/oci-platform";
 
-const contract = { httpNodePort: 30080, httpsNodePort: 30443, healthNodePort: 30254, externalTrafficPolicy: "Cluster" as const, replicas: 2 };
+const contract = { httpNodePort: 30080, httpsNodePort: 30443, healthNodePort: 30254, externalTrafficPolicy: "Cluster" as const, replicas: 2, proxyProtocolFrom: ["10.0.0.0/24", "10.0.1.0/24", "10.42.0.0/16"] };
 const acme = { mode: "acme" as const, issuer: "letsencrypt-staging" };
 
 describe("ingress controllers meet one NodePort contract", () => {
@@ -27,6 +27,15 @@ describe("ingress controllers meet one NodePort contract", () => {
     expect(v.api.dashboard).toBe(false);
     expect(v.ports.traefik).toBeUndefined();
     expect(CONTROLLER_HEALTH_PATH.traefik).toBe("/ping");
+  });
+
+  it("both controllers take the client address from the load balancer's PROXY header, and only from the trusted peers", () => {
+    const t = traefikValues({ controller: "traefik", ...contract }) as any;
+    for (const ep of ["web", "websecure"]) expect(t.ports[ep].proxyProtocol).toEqual({ trustedIPs: contract.proxyProtocolFrom });
+    // The health entrypoint is probed by the checker without a PROXY header.
+    expect(t.ports.ping.proxyProtocol).toBeUndefined();
+    const n = ingressNginxValues({ controller: "ingress-nginx", ...contract }) as any;
+    expect(n.controller.config).toEqual({ "use-proxy-protocol": "true", "proxy-real-ip-cidr": "10.0.0.0/24,10.0.1.0/24,10.42.0.0/16" });
   });
 
   it("ingress-nginx: NodePorts, /healthz published through the metrics Service (healthCheckNodePort is LoadBalancer-only)", () => {

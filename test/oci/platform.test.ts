@@ -199,7 +199,8 @@ describe("VMs", () => {
 
   it("outputs the load balancer IP, node IPs, ports and the chosen image", () => {
     expect(staging.outputs).toMatchObject({
-      loadBalancerIp: "203.0.113.10",
+      // The mocks derive it from the reserved IP's name (src/plan/mocks.ts): somewhere in TEST-NET-3.
+      loadBalancerIp: expect.stringMatching(/^203\.0\.113\.\d+$/),
       ports: { http: 30080, https: 30443, health: 30254, healthPath: "/ping" },
       images: { "VM.Standard.E4.Flex": { displayName: "Oracle-Linux-7.9-2025.10.23-0" } },
     });
@@ -314,7 +315,7 @@ describe("updates that do not take the platform down", () => {
   it("the API listener keeps quiet connections (logs -f, watches) for an hour; the ingress listeners keep OCI's default", () => {
     const listeners = ofType(prod, LISTENER);
     expect(listeners.find((l) => l.inputs.name === "kube-api")!.inputs.connectionConfiguration).toEqual({ idleTimeoutInSeconds: "3600" });
-    for (const name of ["ingress-http", "ingress-https"]) expect(listeners.find((l) => l.inputs.name === name)!.inputs.connectionConfiguration).toBeUndefined();
+    for (const name of ["ingress-http", "ingress-https"]) expect(listeners.find((l) => l.inputs.name === name)!.inputs.connectionConfiguration).toMatchObject({ idleTimeoutInSeconds: "300" });
   });
 
   it("the shipped stacks pin the image of every shape they use, and nothing newer exists in the fixtures", async () => {
@@ -344,5 +345,20 @@ describe("updates that do not take the platform down", () => {
     expect(() => parse("oci-staging", set("image.pinned", { "VM.Nope": "ocid1.image.oc1.iad.aaaaaaaaol79x86newest00000000000000000000000000000000000000" }))).toThrow(
       /ci-infra:image\.pinned\.VM\.Nope is not a shape name: pin images under one of VM\.Standard\.E4\.Flex, /,
     );
+  });
+});
+
+describe("client addresses survive the TCP load balancer", () => {
+  it("HTTP/HTTPS listeners send PROXY protocol v2; the API listener does not", () => {
+    const listeners = ofType(prod, LISTENER);
+    for (const name of ["ingress-http", "ingress-https"]) expect(listeners.find((l) => l.inputs.name === name)!.inputs.connectionConfiguration).toMatchObject({ backendTcpProxyProtocolVersion: 2 });
+    expect(listeners.find((l) => l.inputs.name === "kube-api")!.inputs.connectionConfiguration).not.toHaveProperty("backendTcpProxyProtocolVersion");
+  });
+
+  it("the controller trusts the header from the LB subnet, plus nodes and pod gateways only where kube-proxy rewrites the source (Cluster)", async () => {
+    const values = (p: PlanResult) => ofType(p, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "traefik")!.inputs.values as { ports: { web: { proxyProtocol: { trustedIPs: string[] } } } };
+    expect(values(prod).ports.web.proxyProtocol.trustedIPs).toEqual(["10.10.0.0/24", "10.10.1.0/24", "10.42.0.0/16"]);
+    const local = await plan("oci-prod", set("ingress.externalTrafficPolicy", "Local"));
+    expect(values(local).ports.web.proxyProtocol.trustedIPs).toEqual(["10.10.0.0/24"]);
   });
 });
