@@ -1,5 +1,8 @@
 /**
- * `npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>] [--diff <base-plan.json> [--fail-on-changes]]`
+ * `npm run plan -- [<stack> | --stack <name>] [--config-file <path>] [--json <file>] [--out <dir>] [--diff <base-plan.json> [--fail-on-changes]]`
+ *
+ * `--config-file path/Pulumi.<name>.yaml` plans stack `<name>`, as Pulumi names
+ * stacks from their files; a file named otherwise needs `--stack <name>`.
  *
  * Evaluates the real program with mocked providers: no Pulumi CLI, no cloud
  * account. Exit 0 on success, 2 on invalid config, 3 on policy violations, 4 when
@@ -11,14 +14,15 @@ import { ConfigError } from "../config/errors";
 import { asPlanJson, diffPlans, hasChanges, PlanJson, renderDiffMarkdown } from "./diff";
 import { EXTENSIONS } from "./extensions";
 import { planJson, writeArtifacts, writeJson } from "./output-files";
-import { DEFAULT_STACK, planStack, PlanInputError } from "./run";
+import { DEFAULT_STACK, planStack, planStackName, PlanInputError } from "./run";
 import { renderSummary } from "./summary";
 import { planWarnings } from "./warnings";
 
-export const USAGE = "usage: npm run plan -- [<stack>] [--config-file <path>] [--json <file>] [--out <dir>] [--diff <base-plan.json> [--fail-on-changes]]";
+export const USAGE = "usage: npm run plan -- [<stack> | --stack <name>] [--config-file <path>] [--json <file>] [--out <dir>] [--diff <base-plan.json> [--fail-on-changes]]";
 
 export interface CliArgs {
-  stack: string;
+  /** Unset only with `--config-file`, whose `Pulumi.<name>.yaml` then names the stack. */
+  stack?: string;
   configFile?: string;
   json?: string;
   out?: string;
@@ -28,8 +32,12 @@ export interface CliArgs {
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { stack: DEFAULT_STACK };
-  let stackSeen = false;
+  const args: CliArgs = {};
+  let positional = false;
+  const name = (stack: string) => {
+    if (args.stack !== undefined && args.stack !== stack) throw new PlanInputError(`two stack names: ${args.stack} and ${stack}\n${USAGE}`);
+    args.stack = stack;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -37,17 +45,19 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (v === undefined || v.startsWith("--")) throw new PlanInputError(`${a} needs a value\n${USAGE}`);
       return v;
     };
-    if (a === "--config-file") args.configFile = value();
+    if (a === "--stack") name(value());
+    else if (a === "--config-file") args.configFile = value();
     else if (a === "--json") args.json = value();
     else if (a === "--out") args.out = value();
     else if (a === "--diff") args.diff = value();
     else if (a === "--fail-on-changes") args.failOnChanges = true;
     else if (a.startsWith("-")) throw new PlanInputError(`unknown option ${a}\n${USAGE}`);
-    else if (!stackSeen) {
-      args.stack = a;
-      stackSeen = true;
+    else if (!positional) {
+      name(a);
+      positional = true;
     } else throw new PlanInputError(`unexpected argument ${a}\n${USAGE}`);
   }
+  if (args.stack === undefined && args.configFile === undefined) args.stack = DEFAULT_STACK;
   if (args.failOnChanges && !args.diff) throw new PlanInputError(`--fail-on-changes needs --diff <base-plan.json>\n${USAGE}`);
   return args;
 }
@@ -60,10 +70,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const args = parseArgs(argv);
-    progress(`planning ${args.configFile ?? `stack ${args.stack}`} with mocked providers`);
+    const stack = planStackName(args);
+    progress(`planning stack ${stack}${args.configFile ? ` from ${args.configFile}` : ""} with mocked providers`);
     // Read the base first: a wrong path should fail before a long plan.
     const base = args.diff ? readBasePlan(args.diff) : undefined;
-    const plan = await planStack({ stack: args.stack, configFile: args.configFile });
+    const plan = await planStack({ stack, configFile: args.configFile });
     const warnings = [...planWarnings(plan), ...EXTENSIONS.flatMap((e) => e.warnings?.(plan) ?? [])];
     const summary = renderSummary(plan, warnings);
     if (base) console.error(summary);

@@ -1,6 +1,7 @@
 /**
  * Records every resource registration the program makes under mocks, with what
- * `pulumi.runtime.Mocks` alone does not see: parent, dependencies and protect.
+ * `pulumi.runtime.Mocks` alone does not see: parent, dependencies, protect and
+ * the replacement options (what an `up` may replace, and how).
  * The SDK's mock monitor is wrapped, not replaced, so the program runs exactly as
  * it does in the tests.
  */
@@ -16,6 +17,12 @@ export interface PlannedResource {
   readonly dependsOn: string[];
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
+  /** A replacement deletes this resource before creating the new one. */
+  readonly deleteBeforeReplace: boolean;
+  /** Input paths an `up` does not apply (sorted: a set). */
+  readonly ignoreChanges: string[];
+  /** Input paths whose change replaces the resource (sorted: a set). */
+  readonly replaceOnChanges: string[];
   /** Explicit provider reference (`<urn>::<id>`), when not the default provider. */
   readonly provider?: string;
   /** Inputs as sent to the engine, every secret replaced by "[secret]". */
@@ -29,6 +36,9 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProtect(): boolean | undefined;
   getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
   getDependenciesList(): string[];
   getProvider(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -68,6 +78,9 @@ export function recordRegistrations(): Recording {
       dependsOn: [...req.getDependenciesList()].sort(),
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+      ignoreChanges: [...req.getIgnorechangesList()].sort(),
+      replaceOnChanges: [...req.getReplaceonchangesList()].sort(),
       provider: req.getProvider() || undefined,
       inputs: redact(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
     });

@@ -11,14 +11,17 @@ import { runProgram } from "../programs";
 import { PlanMocks, RecordedInvoke } from "./mocks";
 import { PlannedResource, recordRegistrations } from "./recorder";
 import { applyOverrides, isReviewStack, REVIEW_BASE_STACK, reviewOverrides } from "./review-stack";
-import { readStackFile, STACKS_DIR, stackFilePath } from "./stack-file";
+import { readStackFile, STACKS_DIR, stackFilePath, stackOfFile } from "./stack-file";
 
 /** The Pulumi project, whose name is also the config namespace. */
 export const PROJECT = NAMESPACE;
 export const DEFAULT_STACK = "oci-staging";
 
 export interface PlanOptions {
-  /** Stack name; its file is `stacks/Pulumi.<stack>.yaml` unless `configFile` is given. */
+  /**
+   * Stack name; its file is `stacks/Pulumi.<stack>.yaml` unless `configFile` is
+   * given. With `configFile`, it defaults to the `<name>` of `Pulumi.<name>.yaml`.
+   */
   readonly stack?: string;
   readonly configFile?: string;
   /** Changes the raw config before validation (tests, benchmark scale series). */
@@ -36,9 +39,29 @@ export interface PlanResult {
   readonly environments: readonly string[];
 }
 
-/** Loads and validates config. Throws ConfigError on user mistakes. */
+/** What Pulumi accepts in a stack name (without an organization or project in front). */
+const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/**
+ * The stack a plan is of: the one named, else, as Pulumi names stacks from their
+ * files, the `<name>` of a `Pulumi.<name>.yaml` config file, else the default. Every
+ * name that carries the stack (resources, URNs, the summary, the JSON) follows it,
+ * so a draft's plan diffs against its base under the name it will deploy as.
+ */
+export function planStackName(opts: Pick<PlanOptions, "stack" | "configFile">): string {
+  let stack = opts.stack;
+  if (stack === undefined && opts.configFile !== undefined) {
+    stack = stackOfFile(opts.configFile);
+    if (stack === undefined) throw new PlanInputError(`${opts.configFile} is not named Pulumi.<stack>.yaml: name the stack with --stack <name> (Pulumi names a stack after its file)`);
+  }
+  stack ??= DEFAULT_STACK;
+  if (!STACK_NAME.test(stack)) throw new PlanInputError(`stack name ${JSON.stringify(stack)} may contain only letters, digits, -, _ and . (at most 100), as Pulumi's stack names`);
+  return stack;
+}
+
+/** Loads and validates config. Throws ConfigError on user mistakes, PlanInputError on a bad stack name or file. */
 export function loadPlanConfig(opts: PlanOptions): { config: StackConfig; raw: RawConfig; environments: readonly string[] } {
-  const stack = opts.stack ?? DEFAULT_STACK;
+  const stack = planStackName(opts);
   const path = opts.configFile ? resolve(opts.configFile) : stackFilePath(stack);
   // A review stack without a file of its own is staging with documented overrides (review-stack.ts).
   const derived = !opts.configFile && !existsSync(path) && isReviewStack(stack);

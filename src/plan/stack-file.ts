@@ -4,7 +4,7 @@
  * values cannot be decrypted offline; they become a placeholder, still marked secret.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parse } from "yaml";
 import type { RawConfig } from "../config";
 import { SECRET_PLACEHOLDER } from "../config/errors";
@@ -16,10 +16,15 @@ export function stackFilePath(stack: string): string {
   return join(STACKS_DIR, `Pulumi.${stack}.yaml`);
 }
 
+/** The `<name>` of a `Pulumi.<name>.yaml` file: the stack Pulumi keeps in it. */
+export function stackOfFile(path: string): string | undefined {
+  return /^Pulumi\.(.+)\.yaml$/.exec(basename(path))?.[1];
+}
+
 /** The stacks this repository ships: every `stacks/Pulumi.<stack>.yaml`. */
 export function shippedStacks(): string[] {
   return readdirSync(STACKS_DIR)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .map(stackOfFile)
     .filter((s): s is string => s !== undefined)
     .sort();
 }

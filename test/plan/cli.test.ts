@@ -42,6 +42,8 @@ describe("plan", () => {
     const lb = json.resources.find((r: { type: string }) => r.type === "oci:LoadBalancer/backendSet:BackendSet");
     expect(lb).toMatchObject({ urn: expect.stringContaining("::oci-staging-ingress-"), parent: expect.stringContaining("IngressLoadBalancer"), protect: false });
     expect(lb.dependsOn).toEqual([expect.stringContaining("oci-staging-ingress-lb")]);
+    // What an `up` may replace, and how (issue 15): recorded for every resource.
+    for (const r of json.resources) expect(r, r.name).toMatchObject({ deleteBeforeReplace: expect.any(Boolean), ignoreChanges: expect.any(Array), replaceOnChanges: expect.any(Array) });
     expect(readdirSync(join(dir, "out", "cloud-init")).sort()).toEqual(["ci-agent.yaml", "server.yaml"]);
   });
 

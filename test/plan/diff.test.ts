@@ -130,3 +130,67 @@ describe("CLI flags", () => {
     expect(err.join("\n")).toMatch(/cannot read .*missing\.json[\s\S]*bad\.json is not a plan JSON/);
   });
 });
+
+describe("dependsOn and replacement options as sets", () => {
+  it("reports a dependency added among others as that one addition, and a removal as a removal", () => {
+    const a = planOf([res(BS, "x", {}, { dependsOn: [urn(BS, "a"), urn(BS, "c"), urn(BS, "d")] })]);
+    const b = planOf([res(BS, "x", {}, { dependsOn: [urn(BS, "c"), urn(BS, "b"), urn(BS, "a")] })]);
+    expect(diffPlans(a, b).changed[0].changes).toEqual([
+      { path: "dependsOn", before: undefined, after: urn(BS, "b") },
+      { path: "dependsOn", before: urn(BS, "d"), after: undefined },
+    ]);
+    const md = renderDiffMarkdown(diffPlans(a, b));
+    expect(md).toContain(`  - \`dependsOn\`: added \`${BS}\` **b**`);
+    expect(md).toContain(`  - \`dependsOn\`: removed \`${BS}\` **d**`);
+  });
+
+  it("shows a change of deleteBeforeReplace, ignoreChanges or replaceOnChanges", () => {
+    const vm = (extra: Partial<PlanJsonResource>) => planOf([res("oci:Core/instance:Instance", "vm", { shape: "E4" }, extra)]);
+    const before = vm({ deleteBeforeReplace: false, ignoreChanges: ["metadata"], replaceOnChanges: [] });
+    const after = vm({ deleteBeforeReplace: true, ignoreChanges: ["sourceDetails.sourceId", "metadata"], replaceOnChanges: ["shape"] });
+    const d = diffPlans(before, after);
+    expect(d.changed[0].changes).toEqual([
+      { path: "deleteBeforeReplace", before: false, after: true },
+      { path: "ignoreChanges", before: undefined, after: "sourceDetails.sourceId" },
+      { path: "replaceOnChanges", before: undefined, after: "shape" },
+    ]);
+    const md = renderDiffMarkdown(d);
+    expect(md).toContain("  - `deleteBeforeReplace`: `false` → `true`");
+    expect(md).toContain("  - `ignoreChanges`: added `sourceDetails.sourceId`");
+    // The resource's line says how an `up` would replace it.
+    expect(md).toContain("- `oci:Core/instance:Instance` **vm** (deleteBeforeReplace; ignoreChanges: `metadata`, `sourceDetails.sourceId`; replaceOnChanges: `shape`)");
+  });
+
+  it("marks a change that ignoreChanges keeps an `up` from applying", () => {
+    const vm = (userData: string) => planOf([res("oci:Core/instance:Instance", "vm", { metadata: { user_data: userData }, shape: "E4" }, { ignoreChanges: ["metadata"] })]);
+    const md = renderDiffMarkdown(diffPlans(vm("a"), vm("b")));
+    expect(md).toContain('  - `inputs.metadata.user_data`: `"a"` → `"b"` (ignored by `pulumi up`: ignoreChanges)');
+  });
+
+  it("reads a plan JSON written before the options were recorded as having none", () => {
+    const old = planOf([res(BS, "x", { a: 1 })]);
+    const now = planOf([res(BS, "x", { a: 1 }, { deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [] })]);
+    expect(hasChanges(diffPlans(old, now))).toBe(false);
+  });
+});
+
+describe("a changed long value", () => {
+  const yaml = (port: number) => ["jenkins:", "  nodes:", ...Array.from({ length: 30 }, (_, i) => `    - name: agent-${i}\n      port: ${i === 17 ? port : 22}`)].join("\n");
+
+  it("shows as a line diff of the lines that changed, with a line of context", () => {
+    const md = renderDiffMarkdown(diffPlans(planOf([res(BS, "x", { cfg: yaml(22) })]), planOf([res(BS, "x", { cfg: yaml(2222) })])));
+    const lines = md.split("\n");
+    const at = lines.indexOf("  - `inputs.cfg`: 1 line changed");
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 9)).toEqual(["    ```diff", "     …", "         - name: agent-17", "    -      port: 22", "    +      port: 2222", "         - name: agent-18", "     …", "    ```"]);
+  });
+
+  it("shows where a long one-line value differs, not two identical truncated prefixes", () => {
+    const policy = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/ci".repeat(3) }, Action: [action], Resource: "arn:aws:s3:::kops-state-store/*" }] });
+    const md = renderDiffMarkdown(diffPlans(planOf([res(BS, "x", { policy: policy("s3:GetObject") })]), planOf([res(BS, "x", { policy: policy("s3:PutObject") })])));
+    const line = md.split("\n").find((l) => l.includes("inputs.policy"))!;
+    expect(line).toContain("Get");
+    expect(line).toContain("Put");
+    expect(line.length).toBeLessThan(260);
+  });
+});

@@ -25,6 +25,9 @@ const planned = (type: string, name: string, inputs: Record<string, unknown>, ex
   dependsOn: [],
   protect: false,
   retainOnDelete: false,
+  deleteBeforeReplace: false,
+  ignoreChanges: [],
+  replaceOnChanges: [],
   inputs,
   ...extra,
 });
