@@ -1,44 +1,93 @@
 /**
- * Turns zod issues into one line per problem: full key, rule, value. Values of
- * secret keys are never shown.
+ * Turns zod issues into one line per problem: full key, rule, value. Secret
+ * values are never shown, and no value or key makes a line longer than a screen.
  */
 import type { z } from "zod";
 import { SECRET_PLACEHOLDER } from "./errors";
-import { knownKeys } from "./schema-walk";
+import { expectedOf, knownKeys, schemaAt } from "./schema-walk";
 
 export const NAMESPACE = "ci-infra";
+
+/**
+ * How much of a value or key name a message shows. A stack value can be a whole
+ * certificate or a pasted file (200 kB); the line must still read as one line.
+ */
+export const SHOWN_CHARS = 120;
+
+/** `text`, or its first SHOWN_CHARS characters, an ellipsis and its length. */
+export function clip(text: string): string {
+  return text.length <= SHOWN_CHARS ? text : `${text.slice(0, SHOWN_CHARS)}… (${text.length} characters)`;
+}
 
 /** `["ingress","httpNodePort"]` → `ci-infra:ingress.httpNodePort`; array indexes as `[0]`. */
 export function keyOf(path: readonly PropertyKey[]): string {
   let key = `${NAMESPACE}:`;
   path.forEach((p, i) => {
     if (typeof p === "number") key += `[${p}]`;
-    else key += i === 0 ? String(p) : `.${String(p)}`;
+    else key += i === 0 ? clip(String(p)) : `.${clip(String(p))}`;
   });
   return key;
+}
+
+/** A value as a message shows it: numbers and booleans bare, the rest as JSON, long ones shortened. */
+export function show(v: unknown): string {
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  // Cut a long string before quoting it, so the line keeps its closing quote.
+  if (typeof v === "string") return v.length <= SHOWN_CHARS ? JSON.stringify(v) : `${JSON.stringify(`${v.slice(0, SHOWN_CHARS)}…`)} (${v.length} characters)`;
+  return clip(JSON.stringify(v) ?? String(v));
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = raw;
   for (const p of path) {
-    if (v === null || typeof v !== "object") return undefined;
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, p)) return undefined;
     v = (v as Record<PropertyKey, unknown>)[p];
   }
   return v;
 }
 
-function show(v: unknown): string {
-  return typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+/** Marks a value that must not be shown; `show` never sees what it replaces. */
+const HIDDEN = Symbol("hidden");
+
+/** `v` with every leaf `hidden` says to keep back replaced by HIDDEN. */
+function redact(v: unknown, path: PropertyKey[], hidden: (path: readonly PropertyKey[], value: unknown) => boolean): unknown {
+  if (hidden(path, v)) return HIDDEN;
+  if (Array.isArray(v)) return v.map((x, i) => redact(x, [...path, i], hidden));
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    // Keys reached here were checked by the config layer: none is special to JavaScript.
+    for (const [k, x] of Object.entries(v)) out[k] = redact(x, [...path, k], hidden);
+    return out;
+  }
+  return v;
+}
+
+function showRedacted(v: unknown): string {
+  if (v === HIDDEN) return SECRET_PLACEHOLDER;
+  if (v === null || typeof v !== "object") return show(v);
+  return show(JSON.parse(JSON.stringify(v, (_k, x) => (x === HIDDEN ? SECRET_PLACEHOLDER : x))));
 }
 
 /**
- * @param raw the config as the user wrote it (before defaults)
- * @param secretTopKeys top-level keys (without namespace) set with --secret
+ * Whether zod's own wording reached the message ("Invalid input: expected object,
+ * received undefined"): every rule of ours starts with a lowercase verb.
  */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, schema: z.ZodType, secretTopKeys: ReadonlySet<string>): string[] {
+const isZodWording = (message: string) => /^[A-Z]/.test(message);
+
+/**
+ * @param raw the config as the user wrote it (before defaults)
+ * @param hidden whether the value at `path` must not be shown (a secret field's
+ *   value, a leaf set with --secret); asked for every value on the way down, so
+ *   an object is shown with only its hidden parts replaced
+ */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  raw: unknown,
+  schema: z.ZodType,
+  hidden: (path: readonly PropertyKey[], value: unknown) => boolean,
+): string[] {
   const lines = new Set<string>();
   for (const issue of issues) {
-    const secret = issue.path.length > 0 && secretTopKeys.has(String(issue.path[0]));
     if (issue.code === "unrecognized_keys") {
       const known = knownKeys(schema, issue.path);
       for (const k of issue.keys) {
@@ -47,15 +96,24 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], raw: unknown, 
       }
       continue;
     }
-    const value = valueAt(raw, issue.path);
+    const path = issue.path as PropertyKey[];
+    const value = valueAt(raw, path);
+    const expected = expectedOf(schemaAt(schema, path));
+    const typeIssue = issue.code === "invalid_type" || issue.code === "invalid_value" || issue.code === "invalid_union";
+    const rule = expected && typeIssue && isZodWording(issue.message) ? `must be ${expected}` : issue.message;
     // Cross-field rules report the effective value, which may be a default.
     const effective = issue.code === "custom" ? (issue.params as { value?: unknown } | undefined)?.value : undefined;
     if (value === undefined && (issue.code !== "custom" || effective === undefined)) {
-      lines.add(`${keyOf(issue.path)} is required: it ${issue.message}`);
+      // A missing section reads as what to write there, not as a validator's report.
+      const what = expected && (isZodWording(issue.message) || expected.startsWith("an object")) ? expected : `it ${rule}`;
+      lines.add(`${keyOf(path)} is required: ${what}`);
       continue;
     }
-    const got = secret ? SECRET_PLACEHOLDER : value === undefined ? `${show(effective)}, the default` : show(value);
-    lines.add(`${keyOf(issue.path)} ${issue.message} (got ${got})`);
+    const got =
+      value === undefined
+        ? `${hidden(path, effective) ? SECRET_PLACEHOLDER : show(effective)}, the default`
+        : showRedacted(redact(value, path, hidden));
+    lines.add(`${keyOf(path)} ${rule} (got ${got})`);
   }
   return [...lines];
 }
