@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 import type { RawConfig } from "../config";
-import { SECRET_PLACEHOLDER } from "../config/errors";
+import { ConfigError, SECRET_PLACEHOLDER } from "../config/errors";
 
 /** Where the stack files live (Pulumi.yaml: `stackConfigDir: stacks`). */
 export const STACKS_DIR = resolve(__dirname, "../../stacks");
@@ -59,8 +59,23 @@ function stripSecure(v: unknown): { value: unknown; secret: boolean } {
   return { value: v, secret: false };
 }
 
+/**
+ * The stack file's YAML. A syntax error is a config mistake like any other (exit 2),
+ * reported as one `file:line:column` line rather than the parser's excerpt.
+ */
+function parseYaml(path: string): unknown {
+  try {
+    return parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    if (!(err instanceof YAMLParseError)) throw err;
+    const at = err.linePos?.[0] ?? { line: 1, col: 1 };
+    const reason = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError([`${path}:${at.line}:${at.col} is not valid YAML: ${reason}`]);
+  }
+}
+
 export function readStackFile(path: string, projectName: string): StackFile {
-  const doc = (parse(readFileSync(path, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+  const doc = (parseYaml(path) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
   for (const [rawKey, rawValue] of Object.entries(doc.config ?? {})) {
