@@ -51,12 +51,43 @@ export function backupSecret<T>(name: string, endpoint: string, accessKeyId: T, 
   return opaqueSecret(name, LONGHORN_NAMESPACE, { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_ENDPOINTS: endpoint });
 }
 
+/**
+ * The Longhorn recurring-job group of every volume on the retained class (the apps'
+ * data): its claims carry the group label and `recurring-job.longhorn.io/source:
+ * enabled`, which makes Longhorn copy the claim's job labels onto the volume, for
+ * new and existing volumes alike (longhorn/longhorn enhancements: PVC as recurring
+ * job label source, v1.6+).
+ */
+export const RETAINED_JOB_GROUP = "ci-infra-retained";
+
+export interface RecurringSchedule {
+  readonly backupCron: string;
+  readonly backupRetain: number;
+  readonly snapshotCron: string;
+  readonly snapshotRetain: number;
+}
+
+/**
+ * Longhorn RecurringJobs (longhorn.io/v1beta2, spec: name, task, cron, retain,
+ * concurrency, groups) for the retained group: snapshots in the volume between
+ * backups, and backups to the backup target.
+ */
+export function recurringJobs(s: RecurringSchedule): Manifest[] {
+  const job = (name: string, task: "snapshot" | "backup", cron: string, retain: number): Manifest => ({
+    apiVersion: "longhorn.io/v1beta2",
+    kind: "RecurringJob",
+    metadata: { name, namespace: LONGHORN_NAMESPACE },
+    spec: { name, task, cron, retain, concurrency: 1, groups: [RETAINED_JOB_GROUP], labels: { "app.kubernetes.io/managed-by": "ci-infra" } },
+  });
+  return [job(`${RETAINED_JOB_GROUP}-snapshot`, "snapshot", s.snapshotCron, s.snapshotRetain), job(`${RETAINED_JOB_GROUP}-backup`, "backup", s.backupCron, s.backupRetain)];
+}
+
 /** A claim on the retained class, created by us (not the chart) so Pulumi can keep it on delete. */
 export function retainedClaim(name: string, ns: string, sizeGbs: number): Manifest {
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: { name, namespace: ns },
+    metadata: { name, namespace: ns, labels: { "recurring-job.longhorn.io/source": "enabled", [`recurring-job-group.longhorn.io/${RETAINED_JOB_GROUP}`]: "enabled" } },
     spec: { accessModes: ["ReadWriteOnce"], storageClassName: RETAIN_STORAGE_CLASS, resources: { requests: { storage: `${sizeGbs}Gi` } } },
   };
 }

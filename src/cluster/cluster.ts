@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { CiComponent } from "../components/naming";
 import { ApiServerReady } from "./api-ready";
-import { CaKeysInVault, ClusterBootstrap, KUBE_API_PORT, K3S_CA_CERT_FILES, K3S_CA_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaFile, K3sCaKeyFile } from "./k3s-config";
+import { CaKeysInVault, ClusterBootstrap, EtcdSnapshots, KUBE_API_PORT, K3S_CA_CERT_FILES, K3S_CA_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaFile, K3sCaKeyFile } from "./k3s-config";
 import { renderKubeconfig } from "./kubeconfig";
 import { GeneratedKey, generatedKey, generatedPassword } from "../components/generated-secrets";
 
@@ -124,15 +124,16 @@ export class Cluster extends CiComponent {
    * What the nodes' bootstrap is derived from (see nodeBootstrap), given where the
    * CA keys are kept; secret: it carries the join tokens.
    */
-  bootstrap(caKeys: pulumi.Input<CaKeysInVault>): pulumi.Output<ClusterBootstrap> {
+  bootstrap(caKeys: pulumi.Input<CaKeysInVault>, etcdSnapshots?: pulumi.Input<EtcdSnapshots>): pulumi.Output<ClusterBootstrap> {
     return pulumi.secret(
-      pulumi.all([this.token, this.agentToken, this.caCerts, caKeys, this.args.apiAddress]).apply(([token, agentToken, caCerts, keys, apiAddress]) => ({
+      pulumi.all([this.token, this.agentToken, this.caCerts, caKeys, this.args.apiAddress, etcdSnapshots]).apply(([token, agentToken, caCerts, keys, apiAddress, snapshots]) => ({
         token,
         agentToken,
         caCerts,
         caKeys: keys as CaKeysInVault,
         apiAddress,
         serverIps: this.args.serverIps,
+        ...(snapshots ? { etcdSnapshots: snapshots as EtcdSnapshots } : {}),
       })),
     );
   }

@@ -91,7 +91,32 @@ export interface K3sNodeArgs {
   readonly kubeletArgs: readonly string[];
   /** SELinux is enforcing on the node and k3s-selinux is installed: containerd labels containers. */
   readonly selinux: boolean;
+  /** Servers: snapshot settings, and the Vault region and OCI CLI package to read their keys with. */
+  readonly etcdSnapshots?: EtcdSnapshots & { readonly vaultRegion: string; readonly ociCliPackage: string };
   readonly bootstrap: NodeBootstrap;
+}
+
+/**
+ * Scheduled etcd snapshots uploaded to OCI Object Storage (S3-compatible). Flag
+ * names from k3s-io/k3s pkg/cli/cmds (etcd-snapshot-schedule-cron,
+ * etcd-snapshot-retention, etcd-s3, etcd-s3-endpoint, etcd-s3-bucket, etcd-s3-region,
+ * etcd-s3-folder, etcd-s3-access-key, etcd-s3-secret-key). The keys are not in
+ * user_data: each server reads a config drop-in holding them from OCI Vault
+ * (k3s merges /etc/rancher/k3s/config.yaml.d/*.yaml, https://docs.k3s.io/installation/configuration).
+ */
+export interface EtcdSnapshots {
+  readonly scheduleCron: string;
+  readonly retention: number;
+  readonly s3: { readonly endpoint: string; readonly bucket: string; readonly region: string; readonly folder: string };
+  /** Vault secret whose content is the drop-in with etcd-s3-access-key/etcd-s3-secret-key. */
+  readonly credentialsSecretId: string;
+}
+
+export const ETCD_S3_DROPIN_PATH = "/etc/rancher/k3s/config.yaml.d/50-etcd-s3.yaml";
+
+/** The drop-in the Vault secret holds: only the two keys, YAML as k3s reads its config. */
+export function etcdS3CredentialsDropin(accessKey: string, secretKey: string): string {
+  return stringify({ "etcd-s3-access-key": accessKey, "etcd-s3-secret-key": secretKey });
 }
 
 /** What every node's bootstrap is derived from. */
@@ -106,6 +131,8 @@ export interface ClusterBootstrap {
   readonly serverIps: readonly string[];
   readonly caCerts: Readonly<Record<K3sCaCertFile, string>>;
   readonly caKeys: CaKeysInVault;
+  /** Off-cluster etcd snapshots; with them even a single server runs embedded etcd. */
+  readonly etcdSnapshots?: EtcdSnapshots;
 }
 
 /** What the node's OS asks of k3s (derived from src/compat). */
@@ -140,11 +167,20 @@ export function nodeBootstrap(c: ClusterBootstrap, role: "server" | "agent", ind
   const caFile = ensureNewline(c.caCerts["server-ca.crt"]);
   const common = { tlsSans: [c.apiAddress, ...c.serverIps], kubeletArgs: host.kubeletArgs, selinux: host.selinux };
   if (role === "agent") return { ...common, token: secureToken(caFile, "node", c.agentToken), nodeIp: undefined, bootstrap: { kind: "agent", serverUrl } };
-  const nodeIp = c.serverIps[index];
-  if (index > 0) return { ...common, token: secureToken(caFile, "server", c.token), agentToken: c.agentToken, nodeIp, bootstrap: { kind: "joining-server", serverUrl } };
-  return { ...common, token: c.token, agentToken: c.agentToken, nodeIp, bootstrap: {
+  const server = {
+    ...common,
+    agentToken: c.agentToken,
+    nodeIp: c.serverIps[index],
+    ...(c.etcdSnapshots ? { etcdSnapshots: { ...c.etcdSnapshots, vaultRegion: c.caKeys.region, ociCliPackage: host.ociCliPackage } } : {}),
+  };
+  if (index > 0) return { ...server, token: secureToken(caFile, "server", c.token), bootstrap: { kind: "joining-server", serverUrl } };
+  return {
+    ...server,
+    token: c.token,
+    bootstrap: {
       kind: "first-server",
-      clusterInit: c.serverIps.length > 1,
+      // Embedded etcd for HA, and for snapshots even on one server (k3s snapshots etcd only).
+      clusterInit: c.serverIps.length > 1 || c.etcdSnapshots !== undefined,
       caCerts: c.caCerts,
       caKeys: c.caKeys,
       ociCliPackage: host.ociCliPackage,
@@ -169,6 +205,17 @@ export function k3sConfig(a: K3sNodeArgs): Record<string, unknown> {
     "write-kubeconfig-mode": "0600",
     // Secrets at rest in the datastore are encrypted, not just base64.
     "secrets-encryption": true,
+    ...(a.etcdSnapshots
+      ? {
+          "etcd-snapshot-schedule-cron": a.etcdSnapshots.scheduleCron,
+          "etcd-snapshot-retention": a.etcdSnapshots.retention,
+          "etcd-s3": true,
+          "etcd-s3-endpoint": a.etcdSnapshots.s3.endpoint,
+          "etcd-s3-bucket": a.etcdSnapshots.s3.bucket,
+          "etcd-s3-region": a.etcdSnapshots.s3.region,
+          "etcd-s3-folder": a.etcdSnapshots.s3.folder,
+        }
+      : {}),
   };
   if (a.bootstrap.kind === "joining-server") server.server = a.bootstrap.serverUrl;
   else if (a.bootstrap.clusterInit) server["cluster-init"] = true;
@@ -223,15 +270,16 @@ export function joinOrInitScript(peers: readonly string[]): string {
  * certificate_retriever.py). The secret bundle's content is the base64 of the file.
  * An optional directory argument fetches elsewhere (CA rotation, see the README).
  */
-export function fetchCaKeysScript(k: CaKeysInVault): string {
+export function fetchSecretsScript(region: string, entries: readonly { readonly secretId: string; readonly path: string; readonly caKey?: boolean }[]): string {
   const lines = [
     "#!/bin/bash",
     "set -euo pipefail",
     "umask 077",
-    `dir="\${1:-${K3S_TLS_DIR}}"`,
+    // CA keys go under the TLS directory, or the one given (CA rotation).
+    ...(entries.some((e) => e.caKey) ? [`dir="\${1:-${K3S_TLS_DIR}}"`] : []),
     "fetch() {",
     '  local id="$1" dest="$2" tries=0 content',
-    `  until content="$(oci secrets secret-bundle get --auth instance_principal --region ${shQuote(k.region)} --secret-id "$id" --query 'data."secret-bundle-content".content' --raw-output)"; do`,
+    `  until content="$(oci secrets secret-bundle get --auth instance_principal --region ${shQuote(region)} --secret-id "$id" --query 'data."secret-bundle-content".content' --raw-output)"; do`,
     "    tries=$((tries + 1))",
     '    if [ "$tries" -ge 90 ]; then echo "ci-infra: cannot read secret $id from OCI Vault; k3s is not started" >&2; exit 1; fi',
     "    sleep 10",
@@ -240,10 +288,15 @@ export function fetchCaKeysScript(k: CaKeysInVault): string {
     "  printf '%s' \"$content\" | base64 -d > \"$dest.tmp\"",
     '  mv "$dest.tmp" "$dest"',
     "}",
-    ...K3S_CA_KEY_FILES.map((f) => `fetch ${shQuote(k.secretIds[f])} "$dir"/${shQuote(f)}`),
+    ...entries.map((e) => `fetch ${shQuote(e.secretId)} ${e.caKey ? `"$dir"/${shQuote(e.path)}` : shQuote(e.path)}`),
     "",
   ];
   return lines.join("\n");
+}
+
+/** The first server's CA keys, by file name under the TLS directory (or the directory given, for rotation). */
+export function fetchCaKeysScript(k: CaKeysInVault, extra: readonly { readonly secretId: string; readonly path: string }[] = []): string {
+  return fetchSecretsScript(k.region, [...K3S_CA_KEY_FILES.map((f) => ({ secretId: k.secretIds[f], path: f, caKey: true })), ...extra]);
 }
 
 function shQuote(s: string): string {
@@ -290,22 +343,28 @@ export function imdsGuardFragment(): CloudInitFragment {
 export function k3sFragments(a: K3sNodeArgs): CloudInitFragment[] {
   const writeFiles = [{ path: K3S_CONFIG_PATH, content: stringify(k3sConfig(a)), permissions: "0600" }];
   const steps: string[] = [];
-  const packages: string[] = [];
+  const packages = new Set<string>();
   if (a.selinux) steps.push(K3S_SELINUX_INSTALL);
+  const s3 = a.etcdSnapshots ? [{ secretId: a.etcdSnapshots.credentialsSecretId, path: ETCD_S3_DROPIN_PATH }] : [];
   if (a.bootstrap.kind === "first-server") {
     for (const f of K3S_CA_CERT_FILES) writeFiles.push({ path: `${K3S_TLS_DIR}/${f}`, content: ensureNewline(a.bootstrap.caCerts[f]), permissions: "0644" });
-    writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchCaKeysScript(a.bootstrap.caKeys), permissions: "0700" });
-    packages.push(a.bootstrap.ociCliPackage);
+    writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchCaKeysScript(a.bootstrap.caKeys, s3), permissions: "0700" });
+    packages.add(a.bootstrap.ociCliPackage);
     steps.push(FETCH_CA_KEYS_PATH);
-    if (a.bootstrap.clusterInit) {
+    if (a.bootstrap.clusterInit && a.bootstrap.peers.length) {
       const rejoin = k3sConfig({ ...a, token: a.bootstrap.rejoinToken, bootstrap: { kind: "joining-server", serverUrl: `https://${PEER_PLACEHOLDER}:${KUBE_API_PORT}` } });
       writeFiles.push({ path: REJOIN_CONFIG_PATH, content: stringify(rejoin), permissions: "0600" });
       writeFiles.push({ path: JOIN_OR_INIT_PATH, content: joinOrInitScript(a.bootstrap.peers), permissions: "0700" });
       steps.push(JOIN_OR_INIT_PATH);
     }
+  } else if (a.etcdSnapshots) {
+    // Joining servers snapshot and upload too: they read only the S3 drop-in.
+    writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchSecretsScript(a.etcdSnapshots.vaultRegion, s3), permissions: "0700" });
+    packages.add(a.etcdSnapshots.ociCliPackage);
+    steps.push(FETCH_CA_KEYS_PATH);
   }
   steps.push(k3sInstallCommand(a.bootstrap.kind));
-  return [imdsGuardFragment(), ...(a.selinux ? [k3sSelinuxRepoFragment()] : []), { writeFiles, packages, runcmd: [steps.join(" && ")] }];
+  return [imdsGuardFragment(), ...(a.selinux ? [k3sSelinuxRepoFragment()] : []), { writeFiles, packages: [...packages], runcmd: [steps.join(" && ")] }];
 }
 
 function ensureNewline(s: string): string {

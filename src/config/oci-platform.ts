@@ -8,7 +8,7 @@ import { cidrContains, cidrOverlaps, parseCidr } from "./cidr";
 import { adminCidr, cidr, dnsName, intIn, nodePort, ocid, sshPublicKey } from "./rules";
 import { BOOT_VOLUME_MAX_GBS, BOOT_VOLUME_MIN_GBS, SHAPES } from "../oci/shapes";
 import { ORACLE_LINUX } from "../versions";
-import { platformAppsShape } from "./platform-apps";
+import { cronIntervalHours, platformAppsShape } from "./platform-apps";
 import { SERVER_OFFSET_FROM_TOP } from "../cluster/addresses";
 
 /** The ingress controllers the platform can run (BRIEF §1: ingress-nginx is retired). */
@@ -252,10 +252,53 @@ export const ociPlatformSchema = z
       }
     }
   })
-  .transform((s) => ({
-    ...s,
-    longhorn: { ...s.longhorn, replicaCount: s.longhorn.replicaCount ?? Math.min(3, s.nodes.server.count + s.nodes.agent.count) },
-  }));
+  .superRefine((s, ctx) => {
+    // Recovery point: a protected (prod) stack loses at most 6 hours of data, and every
+    // copy it keeps covers at least a week (one bad week can go unnoticed).
+    const b = resolveBackups(s);
+    const check = (path: string[], cron: string, retain: number, retainPath: string[], on: boolean) => {
+      if (!on) return;
+      const every = cronIntervalHours(cron);
+      if (every === undefined) return; // already reported by the field rule
+      if (s.protect && every > MAX_RPO_HOURS) ctx.addIssue({ code: "custom", path, params: { value: cron }, message: `must run at least every ${MAX_RPO_HOURS} hours in a protected stack (this one runs every ${every})` });
+      if (retain * every < MIN_RETENTION_HOURS) {
+        ctx.addIssue({ code: "custom", path: retainPath, params: { value: retain }, message: `keeps ${retain} copies taken every ${every} h, ${retain * every} h in all; keep at least ${Math.ceil(MIN_RETENTION_HOURS / every)} (a week)` });
+      }
+    };
+    check(["cluster", "etcdSnapshots", "scheduleCron"], b.etcd.scheduleCron, b.etcd.retention, ["cluster", "etcdSnapshots", "retention"], b.etcd.enabled);
+    check(["longhorn", "backup", "schedule", "backupCron"], b.volumes.backupCron, b.volumes.backupRetain, ["longhorn", "backup", "schedule", "backupRetain"], b.volumes.enabled);
+  })
+  .transform((s) => {
+    const b = resolveBackups(s);
+    return {
+      ...s,
+      cluster: { ...s.cluster, etcdSnapshots: b.etcd },
+      longhorn: {
+        ...s.longhorn,
+        replicaCount: s.longhorn.replicaCount ?? Math.min(3, s.nodes.server.count + s.nodes.agent.count),
+        backup: { ...s.longhorn.backup, enabled: b.volumes.enabled, schedule: { ...s.longhorn.backup.schedule, backupCron: b.volumes.backupCron, backupRetain: b.volumes.backupRetain } },
+      },
+    };
+  });
+
+/** The most data a protected stack may lose: the longest gap between two off-cluster copies. */
+export const MAX_RPO_HOURS = 6;
+/** Every kind of copy covers at least a week. */
+export const MIN_RETENTION_HOURS = 7 * 24;
+
+/** Backup settings with their defaults, which follow `protect`: on and every 6 h in prod, off (daily when on) elsewhere. */
+function resolveBackups(s: { protect: boolean; cluster: { etcdSnapshots: { enabled?: boolean; scheduleCron: string; retention: number } }; longhorn: { backup: { enabled?: boolean; schedule: { backupCron?: string; backupRetain?: number } } } }) {
+  const e = s.cluster.etcdSnapshots;
+  const v = s.longhorn.backup;
+  return {
+    etcd: { enabled: e.enabled ?? s.protect, scheduleCron: e.scheduleCron, retention: e.retention },
+    volumes: {
+      enabled: v.enabled ?? s.protect,
+      backupCron: v.schedule.backupCron ?? (s.protect ? "0 */6 * * *" : "0 3 * * *"),
+      backupRetain: v.schedule.backupRetain ?? (s.protect ? 28 : 7),
+    },
+  };
+}
 
 /** A dead node must leave load-balancer rotation within this time. */
 export const MAX_DETECTION_MS = 30000;

@@ -10,6 +10,30 @@ import { dnsName, intIn, secretString } from "./rules";
 export const ORPHAN_KINDS = ["replica-data", "instance"] as const;
 
 
+/**
+ * A cron schedule of the form the backup rules can reason about: a fixed minute, an
+ * hour field of `*`, `*\/N`, one hour or a list of hours, and every day
+ * (`0 *\/6 * * *`, `30 3 * * *`).
+ */
+export const backupCron = () =>
+  z.string({ error: "must be a cron schedule such as 0 */6 * * *" }).refine((c) => cronIntervalHours(c) !== undefined, {
+    error: "must be a cron schedule with a fixed minute, an hour of *, */N, H or H1,H2,..., and * for day, month and weekday (such as 0 */6 * * *)",
+  });
+
+/** The longest gap, in hours, between two runs of a daily cron schedule, or undefined when the form is not one we read. */
+export function cronIntervalHours(cron: string): number | undefined {
+  const f = cron.trim().split(/\s+/);
+  if (f.length !== 5 || !/^\d{1,2}$/.test(f[0]) || Number(f[0]) > 59 || f.slice(2).some((x) => x !== "*")) return undefined;
+  const h = f[1];
+  if (h === "*") return 1;
+  const step = /^\*\/(\d{1,2})$/.exec(h);
+  if (step) return Number(step[1]) >= 1 && Number(step[1]) <= 24 ? Number(step[1]) : undefined;
+  if (!/^\d{1,2}(,\d{1,2})*$/.test(h)) return undefined;
+  const hours = [...new Set(h.split(",").map(Number))].sort((a, b) => a - b);
+  if (hours.some((x) => x > 23)) return undefined;
+  return Math.max(...hours.map((x, i) => (i + 1 < hours.length ? hours[i + 1] - x : 24 - x + hours[0])));
+}
+
 const IMAGE_RE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 export const platformAppsShape = {
@@ -19,6 +43,18 @@ export const platformAppsShape = {
     .strictObject({
       /** How long the first `pulumi up` waits for the new API server. */
       readyTimeoutSeconds: intIn(60, 7200).default(1500),
+      /**
+       * k3s etcd snapshots uploaded to the `<stack>-etcd-snapshots` bucket. Default: on
+       * where `protect` is (prod). With them, even one server runs embedded etcd.
+       */
+      etcdSnapshots: z
+        .strictObject({
+          enabled: z.boolean({ error: "must be true or false" }).optional(),
+          scheduleCron: backupCron().default("0 */6 * * *"),
+          /** Snapshots kept (k3s prunes older ones, locally and in the bucket). */
+          retention: intIn(1, 1000).default(28),
+        })
+        .prefault({}),
     })
     .prefault({}),
   tls: z
@@ -100,19 +136,31 @@ export const platformAppsShape = {
       orphanGracePeriodSeconds: intIn(0, 86400).default(300),
       backup: z
         .strictObject({
-          /** Back volumes up to an OCI Object Storage bucket created here (S3-compatible API). */
-          enabled: z.boolean().default(false),
-          /** OCI Object Storage namespace of the tenancy (`oci os ns get`). */
+          /** Back volumes up to an OCI Object Storage bucket created here (S3-compatible API). Default: on where `protect` is. */
+          enabled: z.boolean({ error: "must be true or false" }).optional(),
+          /** OCI Object Storage namespace of the tenancy (`oci os ns get`); looked up when absent. */
           namespace: z.string().regex(/^[a-z0-9]+$/, { error: "must be the tenancy's Object Storage namespace" }).optional(),
-          /** Customer secret key of an OCI user allowed to write the bucket (S3 compatibility needs one). */
+          /**
+           * A customer secret key to write both backup buckets with. Absent: the stack creates
+           * a dedicated user whose group may write only those buckets, and its key.
+           */
           accessKeyId: secretString().optional(),
           secretAccessKey: secretString().optional(),
+          /** Longhorn RecurringJobs for the volumes on the retained class (Jenkins home, Grafana). */
+          schedule: z
+            .strictObject({
+              backupCron: backupCron().optional(),
+              /** Backups kept per volume. */
+              backupRetain: intIn(1, 100).optional(),
+              snapshotCron: backupCron().default("0 * * * *"),
+              snapshotRetain: intIn(1, 100).default(6),
+            })
+            .prefault({}),
         })
         .prefault({})
         .superRefine((b, ctx) => {
-          if (!b.enabled) return;
-          for (const k of ["namespace", "accessKeyId", "secretAccessKey"] as const) {
-            if (!b[k]) ctx.addIssue({ code: "custom", path: [k], message: "must be set when backup is enabled" });
+          if (Boolean(b.accessKeyId) !== Boolean(b.secretAccessKey)) {
+            ctx.addIssue({ code: "custom", path: [b.accessKeyId ? "secretAccessKey" : "accessKeyId"], message: "must be set together with its pair (or leave both out and the stack creates the backup writer's key)" });
           }
         }),
     })

@@ -31,3 +31,6 @@ export const CUSTOM_IMAGE = {
   ...olImage("2025.11.02", "customci0000000000000000000000000000000000000000000", "", 122880),
   displayName: "ci-agent-golden-2025.11.02",
 };
+
+/** The tenancy's Object Storage namespace, as `oci os ns get` prints it. */
+export const OBJECT_STORAGE_NAMESPACE = "axciexample01";

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { SERVER_OFFSET_FROM_TOP } from "../cluster/addresses";
 import { formatIpv4, parseCidr } from "../config/cidr";
-import { AVAILABILITY_DOMAINS, CUSTOM_IMAGE, OL79_ARM_IMAGES, OL79_X86_IMAGES } from "./fixtures";
+import { AVAILABILITY_DOMAINS, CUSTOM_IMAGE, OBJECT_STORAGE_NAMESPACE, OL79_ARM_IMAGES, OL79_X86_IMAGES } from "./fixtures";
 import { KOPS_INVOKES } from "./fixtures-kops";
 import { SHAPES } from "../oci/shapes";
 
@@ -48,6 +48,7 @@ const INVOKES: Record<string, InvokeHandler> = {
     if (!image) throw new Error(`image ${String(a.imageId)} not found (404)`);
     return { ...image, imageId: a.imageId };
   },
+  "oci:ObjectStorage/getNamespace:getNamespace": (a) => ({ ...a, id: "namespace", namespace: OBJECT_STORAGE_NAMESPACE }),
   ...KOPS_INVOKES,
 };
 
@@ -146,6 +147,9 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         return { certRequestPem: fakePem("CERTIFICATE REQUEST", generated()) };
       case "random:index/randomPassword:RandomPassword":
         return { result: `mock-password-${generated().slice(0, 16)}` };
+      case "oci:Identity/customerSecretKey:CustomerSecretKey":
+        // The resource id is the S3 access key; `key` is the secret half.
+        return { key: `mock-s3-secret-${generated().slice(0, 24)}` };
       default:
         return {};
     }

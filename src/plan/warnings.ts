@@ -13,6 +13,8 @@ export function planWarnings(plan: PlanResult): string[] {
     if (s.ingress.controller === "ingress-nginx") w.push(`ingress.controller ingress-nginx is retired upstream (final chart ${CHARTS.ingressNginx.version}, March 2026): plan a move to traefik`);
     const clusterNodes = s.nodes.server.count + s.nodes.agent.count;
     if (clusterNodes < 2) w.push(`${clusterNodes} load-balancer backend: losing that node takes the ingress down`);
+    const off = [!s.cluster.etcdSnapshots.enabled && "etcd snapshots (cluster.etcdSnapshots.enabled)", !s.longhorn.backup.enabled && "volume backups (longhorn.backup.enabled)"].filter(Boolean);
+    if (s.protect && off.length) w.push(`protect is true but ${off.join(" and ")} are off: losing the servers or a volume loses that state for good`);
     // Known risks of the node OS with the pins (the known failures stopped the plan already).
     w.push(...compatFindings([nodeOsOf(s).id], new Date()).warnings);
     const images = (plan.outputs.images ?? {}) as Record<string, { id: string; pinned: boolean; newer?: { id: string; displayName: string } }>;

@@ -7,10 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { isClusterRole, NODE_ROLES, NodeRole, ROLE_CONFIG_KEY } from "../cloud-init/roles";
 import { serverPrivateIps } from "../cluster/addresses";
 import { Cluster } from "../cluster/cluster";
-import { K3S_CA_CERT_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaKeyFile } from "../cluster/k3s-config";
+import { etcdS3CredentialsDropin, EtcdSnapshots, K3S_CA_CERT_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaKeyFile } from "../cluster/k3s-config";
 import { NODE_OS, NodeOsFacts } from "../compat/node-os";
 import { compatFindings, kubeletArgs } from "../compat/rules";
+import { BackupStore, backupBucketName } from "../oci/backup-store";
 import { BootstrapVault } from "../oci/bootstrap-vault";
+import { cronIntervalHours } from "../config/platform-apps";
 import { K3S } from "../versions";
 import { ConfigError, SECRET_PLACEHOLDER } from "../config/errors";
 import type { OciPlatformSettings } from "../config/oci-platform";
@@ -77,15 +79,48 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
     protectCa: s.protect,
     readyTimeoutSeconds: s.cluster.readyTimeoutSeconds,
   });
-  // The CA keys go to OCI Vault; the first server reads them at boot (no keys in user_data).
+  // Off-cluster copies: etcd snapshots and Longhorn backups, with the identity that writes them.
+  const etcdSnap = s.cluster.etcdSnapshots;
+  const backups =
+    etcdSnap.enabled || s.longhorn.backup.enabled
+      ? new BackupStore(`${stack}-backups`, {
+          stack,
+          compartmentId,
+          tenancyId: s.oci.tenancyId,
+          region: s.oci.region,
+          namespace: s.longhorn.backup.namespace ?? (await oci.objectstorage.getNamespace({ compartmentId })).namespace,
+          // k3s prunes by count; the lifecycle rule is a backstop at twice the window it keeps.
+          etcdMaxAgeDays: Math.ceil((2 * etcdSnap.retention * (cronIntervalHours(etcdSnap.scheduleCron) ?? 24)) / 24),
+          credentials: s.longhorn.backup.accessKeyId && s.longhorn.backup.secretAccessKey ? { accessKeyId: s.longhorn.backup.accessKeyId, secretAccessKey: s.longhorn.backup.secretAccessKey } : undefined,
+          protect: s.protect,
+        })
+      : undefined;
+
+  // The CA keys (and the servers' S3 keys) go to OCI Vault; servers read them at boot, so no key is in user_data.
+  const etcdS3Secret = "etcd-s3.yaml";
   const bootstrapVault = new BootstrapVault(`${stack}-bootstrap`, {
     stack,
     compartmentId,
     tenancyId: s.oci.tenancyId,
-    secrets: cluster.caKeys,
+    secrets: {
+      ...cluster.caKeys,
+      ...(backups && etcdSnap.enabled ? { [etcdS3Secret]: pulumi.all([backups.accessKeyId, backups.secretAccessKey]).apply(([a, k]) => etcdS3CredentialsDropin(a, k)) } : {}),
+    },
     protect: s.protect,
   });
-  const clusterBootstrap = cluster.bootstrap(bootstrapVault.secretIds.apply((ids) => ({ secretIds: ids as Record<K3sCaKeyFile, string>, region: s.oci.region })));
+  const etcdSnapshots =
+    backups && etcdSnap.enabled
+      ? bootstrapVault.secretIds.apply((ids) => ({
+          scheduleCron: etcdSnap.scheduleCron,
+          retention: etcdSnap.retention,
+          s3: { endpoint: backups.endpoint, bucket: backupBucketName(stack, "etcd"), region: s.oci.region, folder: stack },
+          credentialsSecretId: ids[etcdS3Secret],
+        }))
+      : undefined;
+  const clusterBootstrap = cluster.bootstrap(
+    bootstrapVault.secretIds.apply((ids) => ({ secretIds: ids as Record<K3sCaKeyFile, string>, region: s.oci.region })),
+    etcdSnapshots,
+  );
   const agentKeys = new JenkinsAgentKeys(`${stack}-jenkins-agent-keys`, { agentCount: s.nodes.ciAgent.count });
 
   /** Each VM's cloud-config; secret, since it carries a join token (ci-agents: a host key). */
@@ -128,6 +163,10 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
     provider,
     agents: (pools["ci-agent"]?.privateIps ?? []).map((ip, i) => ({ name: `ci-agent-${i}`, ip, hostPublicKey: agentKeys.hostKeys[i].publicKey })),
     agentPrivateKey: agentKeys.controllerPrivateKey,
+    volumeBackups:
+      backups && s.longhorn.backup.enabled
+        ? { bucket: backupBucketName(stack, "volumes"), endpoint: backups.endpoint, accessKeyId: backups.accessKeyId, secretAccessKey: backups.secretAccessKey }
+        : undefined,
     // The test matrices' jobs, seeded into Jenkins on start (see src/matrix).
     jobDsl: renderJobDsl(),
   });
@@ -140,6 +179,13 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
       nodeIps: Object.fromEntries(Object.entries(pools).map(([role, pool]) => [role, pool!.privateIps])),
       ports: { ...ports, healthPath: s.ingress.healthPath },
       nodeHosts: nodeHostFacts(os),
+      // What `npm run verify` holds the newest copies against (older than twice the interval fails).
+      backupSchedules: {
+        etcd: etcdSnap.enabled ? { cron: etcdSnap.scheduleCron, everyHours: cronIntervalHours(etcdSnap.scheduleCron), keep: etcdSnap.retention, bucket: backupBucketName(stack, "etcd") } : null,
+        volumes: s.longhorn.backup.enabled
+          ? { cron: s.longhorn.backup.schedule.backupCron, everyHours: cronIntervalHours(s.longhorn.backup.schedule.backupCron), keep: s.longhorn.backup.schedule.backupRetain, bucket: backupBucketName(stack, "volumes") }
+          : null,
+      },
       // What each shape boots; `newer` when the pin is behind the newest platform image (or nothing is pinned).
       images: Object.fromEntries(
         [...choices].map(([shape, c]) => [shape, { id: c.image.id, displayName: c.image.displayName, pinned: c.pinned, ...(c.newer ? { newer: { id: c.newer.id, displayName: c.newer.displayName } } : {}) }]),
@@ -150,7 +196,10 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
       caCertificates: cluster.caCerts,
       ...apps.outputs,
     },
-    artifacts: { ...cloudInitArtifacts(s, os, serverIps), ...apps.artifacts },
+    artifacts: {
+      ...cloudInitArtifacts(s, os, serverIps, backups && etcdSnap.enabled ? { scheduleCron: etcdSnap.scheduleCron, retention: etcdSnap.retention, s3: { endpoint: backups.endpoint, bucket: backupBucketName(stack, "etcd"), region: s.oci.region, folder: stack }, credentialsSecretId: `<vault-secret-ocid:${etcdS3Secret}>` } : undefined),
+      ...apps.artifacts,
+    },
   };
 }
 
@@ -159,7 +208,7 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
  * secret (token, CA keys, host keys) replaced by the placeholder. The first
  * server, a joining one, an agent and a ci-agent differ; other VMs repeat them.
  */
-function cloudInitArtifacts(s: OciPlatformSettings, os: NodeOsFacts, serverIps: string[]): Record<string, string> {
+function cloudInitArtifacts(s: OciPlatformSettings, os: NodeOsFacts, serverIps: string[], etcdSnapshots: EtcdSnapshots | undefined): Record<string, string> {
   const inputs = {
     docker: s.docker,
     os,
@@ -170,6 +219,7 @@ function cloudInitArtifacts(s: OciPlatformSettings, os: NodeOsFacts, serverIps: 
       serverIps,
       caCerts: Object.fromEntries(K3S_CA_CERT_FILES.map((f) => [f, `<${f}>`])) as Record<K3sCaCertFile, string>,
       caKeys: { region: s.oci.region, secretIds: Object.fromEntries(K3S_CA_KEY_FILES.map((f) => [f, `<vault-secret-ocid:${f}>`])) as Record<K3sCaKeyFile, string> },
+      etcdSnapshots,
     },
     agentKeys: { controllerPublicKey: "ssh-ed25519 <controller-public-key>", hostPrivateKey: SECRET_PLACEHOLDER, hostPublicKey: "ecdsa-sha2-nistp256 <host-public-key>" },
   };

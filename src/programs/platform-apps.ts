@@ -21,6 +21,8 @@ export interface ClusterHandles {
   readonly provider: k8s.Provider;
   readonly agents: readonly JenkinsAgentRef[];
   readonly agentPrivateKey: pulumi.Output<string>;
+  /** Where Longhorn backs volumes up (the stack's backup store), when backups are on. */
+  readonly volumeBackups?: { readonly bucket: string; readonly endpoint: string; readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
   /** Job DSL of the test matrices, seeded into Jenkins. */
   readonly jobDsl?: string;
 }
@@ -34,15 +36,20 @@ export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHa
 
   const storage = add(new Longhorn(`${stack}-longhorn`, {
     provider,
-    stack,
-    compartmentId: s.oci.compartmentId,
     region: s.oci.region,
     replicaCount: s.longhorn.replicaCount,
     orphanAutoDeletion: s.longhorn.orphanAutoDeletion,
     orphanGracePeriodSeconds: s.longhorn.orphanGracePeriodSeconds,
-    protect: s.protect,
-    backup: s.longhorn.backup.enabled
-      ? { namespace: s.longhorn.backup.namespace!, accessKeyId: s.longhorn.backup.accessKeyId!, secretAccessKey: s.longhorn.backup.secretAccessKey! }
+    backup: c.volumeBackups && s.longhorn.backup.enabled
+      ? {
+          ...c.volumeBackups,
+          schedule: {
+            backupCron: s.longhorn.backup.schedule.backupCron,
+            backupRetain: s.longhorn.backup.schedule.backupRetain,
+            snapshotCron: s.longhorn.backup.schedule.snapshotCron,
+            snapshotRetain: s.longhorn.backup.schedule.snapshotRetain,
+          },
+        }
       : undefined,
   }));
   const ingress = add(new IngressController(`${stack}-ingress-controller`, {

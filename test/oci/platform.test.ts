@@ -266,7 +266,7 @@ describe("bootstrap secrets stay out of instance metadata", () => {
     expect(vms.length).toBeGreaterThan(3);
     for (const vm of vms.filter((n) => !n.includes("ci-agent"))) expect(userData(vm)).not.toMatch(/BEGIN (RSA |EC )?PRIVATE KEY/);
     const first = userData("oci-prod-server-0");
-    const secrets = sent.filter((r) => r.type === "oci:Vault/secret:Secret");
+    const secrets = sent.filter((r) => r.type === "oci:Vault/secret:Secret" && r.name.endsWith("-key"));
     expect(secrets).toHaveLength(6);
     for (const sec of secrets) expect(first).toContain(`fetch '${sec.name}-id' "$dir"/`);
     expect(keyPems()).toBeGreaterThan(0);
@@ -276,7 +276,10 @@ describe("bootstrap secrets stay out of instance metadata", () => {
     for (const sec of sent.filter((r) => r.type === "oci:Vault/secret:Secret")) {
       const content = sec.inputs.secretContent as { contentType: string; content: string };
       expect(content.contentType).toBe("BASE64");
-      expect(Buffer.from(content.content, "base64").toString("utf8")).toMatch(/^-----BEGIN (RSA )?PRIVATE KEY-----/);
+      const text = Buffer.from(content.content, "base64").toString("utf8");
+      // The CA keys, and the servers' etcd S3 drop-in (the backup writer's key).
+      if (sec.name.endsWith("etcd-s3-yaml")) expect(text).toMatch(/^etcd-s3-access-key: \S+\netcd-s3-secret-key: mock-s3-secret-/);
+      else expect(text).toMatch(/^-----BEGIN (RSA )?PRIVATE KEY-----/);
     }
     const planned = ofType(prod, "oci:Vault/secret:Secret");
     expect(planned.every((r) => r.protect)).toBe(true);
@@ -295,7 +298,7 @@ describe("bootstrap secrets stay out of instance metadata", () => {
     const [group] = sent.filter((r) => r.type === "oci:Identity/dynamicGroup:DynamicGroup");
     expect(group.inputs.compartmentId).toMatch(/^ocid1\.tenancy\./);
     expect(group.inputs.matchingRule).toBe("Any {instance.id = 'oci-prod-server-0-id', instance.id = 'oci-prod-server-1-id', instance.id = 'oci-prod-server-2-id'}");
-    const [policy] = sent.filter((r) => r.type === "oci:Identity/policy:Policy");
+    const policy = sent.find((r) => r.type === "oci:Identity/policy:Policy" && (r.inputs.statements as string[])[0].startsWith("Allow dynamic-group"))!;
     const [statement] = policy.inputs.statements as string[];
     const ids = sent.filter((r) => r.type === "oci:Vault/secret:Secret").map((r) => `target.secret.id = '${r.name}-id'`);
     expect(statement).toBe(`Allow dynamic-group ${String(group.inputs.name)} to read secret-bundles in compartment id ${String(policy.inputs.compartmentId)} where any {${ids.join(", ")}}`);

@@ -123,12 +123,13 @@ describe("data that must survive", () => {
     ]);
   });
 
-  it("backs volumes up to a versioned, private, protected bucket when enabled", async () => {
+  it("backs volumes up with the keys from config when they are given (no writer identity is created)", async () => {
     const file = stackFileWith("oci-prod", "  ci-infra:longhorn:\n    backup:\n      enabled: true\n      namespace: axaxnpcrorw5\n      accessKeyId:\n        secure: v1:aWQ=\n      secretAccessKey:\n        secure: v1:a2V5\n");
     const p = await planStack({ stack: "oci-prod", configFile: file });
-    const [bucket] = ofType(p, "oci:ObjectStorage/bucket:Bucket");
-    expect(bucket.inputs).toMatchObject({ versioning: "Enabled", accessType: "NoPublicAccess", name: "oci-prod-longhorn-backups" });
+    const bucket = ofType(p, "oci:ObjectStorage/bucket:Bucket").find((b) => b.inputs.name === "oci-prod-longhorn-backups")!;
+    expect(bucket.inputs).toMatchObject({ versioning: "Enabled", accessType: "NoPublicAccess", namespace: "axaxnpcrorw5" });
     expect(bucket.protect && bucket.retainOnDelete).toBe(true);
+    expect(ofType(p, "oci:Identity/customerSecretKey:CustomerSecretKey")).toEqual([]);
     expect(releases(p).longhorn.inputs.values).toMatchObject({ defaultBackupStore: { backupTarget: "s3://oci-prod-longhorn-backups@us-ashburn-1/", backupTargetCredentialSecret: "longhorn-backup" } });
   });
 });
