@@ -8,12 +8,7 @@
  * floor processes run one at a time, alternately, never competing for the CPU. This is a benchmark, not a test: it asserts
  * nothing and is not part of `npm test`.
  *
- * Options:
- *   --runs <n>               most timed runs per measurement (default 7; at least 3)
- *   --budget <s>             seconds of timed runs per measurement before fewer runs are taken (default 10)
- *   --stacks <a,b>           only these stacks (default: every stacks/Pulumi.*.yaml)
- *   --scale <n,n,...>        ci-agent counts of the oci-staging series (default 10,100,300; "none" to skip)
- *   --json <file>            also write every raw figure as JSON
+ * Options: USAGE below (`npm run bench -- --help` prints it).
  */
 import { ChildProcess, execFileSync, fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -30,6 +25,15 @@ const TARGET_RATIO = 1.3;
 const LINEAR_TOLERANCE = 1.25;
 /** A child silent for longer than this is stopped and its row reported as failed. */
 const WORKER_TIMEOUT_MS = 150_000;
+
+export const USAGE = [
+  "usage: npm run bench -- [--runs <n>] [--budget <s>] [--stacks <a,b>] [--scale <n,n,...>] [--json <file>]",
+  "  --runs <n>          most timed runs per measurement (default 7; at least 3)",
+  "  --budget <s>        seconds of timed runs per measurement before fewer runs are taken (default 10)",
+  "  --stacks <a,b>      only these stacks (default: every stacks/Pulumi.*.yaml)",
+  "  --scale <n,n,...>   ci-agent counts of the oci-staging series (default 10,100,300; \"none\" to skip)",
+  "  --json <file>       also write every raw figure as JSON",
+].join("\n");
 
 interface Options {
   maxRuns: number;
@@ -59,12 +63,18 @@ function parseOptions(argv: readonly string[]): Options {
       o.budgetMs = Number(x) * 1000;
       if (!(o.budgetMs > 0)) throw new Error(`--budget: not a positive number of seconds: ${x}`);
     }
-    else if (a === "--stacks") o.stacks = v().split(",").filter(Boolean);
+    else if (a === "--stacks") {
+      o.stacks = v().split(",").filter(Boolean);
+      // A misspelt stack must fail the run, not become a "plan failed" row of a run that exits 0.
+      const shipped = shippedStacks();
+      const unknown = o.stacks.filter((s) => !shipped.includes(s));
+      if (unknown.length) throw new Error(`--stacks: no stack file for ${unknown.join(", ")} (shipped: ${shipped.join(", ")})`);
+    }
     else if (a === "--scale") {
       const x = v();
       o.scale = x === "none" ? [] : x.split(",").map(int);
     } else if (a === "--json") o.json = v();
-    else throw new Error(`unknown option ${a} (see the header of bench/plan-bench.ts)`);
+    else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   return o;
 }
@@ -282,7 +292,12 @@ function linearity(name: string, points: { n: number; ms: number }[]): string {
 }
 
 async function main(): Promise<void> {
-  const o = parseOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
+  const o = parseOptions(argv);
   const started = performance.now();
   const stacks = o.stacks ?? shippedStacks();
   const dir = mkdtempSync(join(tmpdir(), "ci-infra-bench-"));

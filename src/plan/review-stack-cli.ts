@@ -41,15 +41,31 @@ export function writeReviewStackFile(stack: string, target = stackFilePath(stack
   return { path: target, created, droppedSecrets };
 }
 
+export const USAGE = [
+  "usage: npm run review-stack -- <pr-number>",
+  "  writes stacks/Pulumi.pr-<pr-number>.yaml: oci-staging's config with the review overrides",
+  "  (src/plan/review-stack.ts) and its ESC imports; run it after `pulumi config cp` (docs/delivery.md)",
+].join("\n");
+
 if (require.main === module) {
-  const arg = process.argv[2] ?? "";
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  // No argument is a usage error, not an attempt on stack "".
+  if (args.length !== 1) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(1);
+  }
+  const arg = args[0];
   const stack = /^\d+$/.test(arg) ? `pr-${arg}` : arg;
   try {
     const r = writeReviewStackFile(stack);
     process.stderr.write(`${r.created ? "wrote" : "updated"} ${r.path}\n`);
     for (const k of r.droppedSecrets) process.stderr.write(`dropped encrypted ${k}: set it with pulumi config set --secret -s ${stack}, or import an ESC environment\n`);
   } catch (err) {
-    process.stderr.write(`usage: npm run review-stack -- <pr-number>\n${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     process.exit(1);
   }
 }
