@@ -48,13 +48,15 @@ function stripSecure(v: unknown): { value: unknown; secret: boolean } {
   }
   if (v !== null && typeof v === "object") {
     let secret = false;
-    const out: Record<string, unknown> = {};
+    const entries: [string, unknown][] = [];
     for (const [k, x] of Object.entries(v)) {
       const r = stripSecure(x);
-      out[k] = r.value;
+      entries.push([k, r.value]);
       secret ||= r.secret;
     }
-    return { value: out, secret };
+    // fromEntries defines own properties: a `__proto__` key stays a key (and the config
+    // check refuses it) instead of silently replacing the object's prototype.
+    return { value: Object.fromEntries(entries), secret };
   }
   return { value: v, secret: false };
 }

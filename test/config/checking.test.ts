@@ -180,6 +180,11 @@ describe("keys outside the schema", () => {
     const file = stackFileWith("oci-prod", "  __proto__:\n    protect: false\n", /  ci-infra:protect: true\n/);
     expect(planProblems(file, "oci-prod")).toEqual(["ci-infra:__proto__ is not a known key: __proto__ is a name JavaScript objects treat specially, never a setting"]);
   });
+
+  it("refuses __proto__ nested in a stack file's value (it used to vanish while the file was read)", () => {
+    const file = stackFileWith("oci-prod", "  ci-infra:jenkins:\n    storageGbs: 50\n    __proto__:\n      storageGbs: 8\n", /  ci-infra:jenkins:\n(    .*\n)*/);
+    expect(planProblems(file, "oci-prod")).toContain("ci-infra:jenkins.__proto__ is not a known key: __proto__ is a name JavaScript objects treat specially, never a setting");
+  });
 });
 
 describe("invalid YAML", () => {
