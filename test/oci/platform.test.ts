@@ -365,3 +365,20 @@ describe("client addresses survive the TCP load balancer", () => {
     expect(values(local).ports.web.proxyProtocol.trustedIPs).toEqual(["10.10.0.0/24"]);
   });
 });
+
+describe("what an `up` may replace, as the plan records it", () => {
+  it("instances are replaced delete-first and ignore cloud-init, SSH key and image changes (npm run roll applies those)", () => {
+    for (const vm of ofType(prod, INSTANCE)) {
+      expect(vm.deleteBeforeReplace).toBe(true);
+      expect(vm.ignoreChanges).toEqual(["metadata", "sourceDetails.sourceId"]);
+    }
+  });
+
+  it("the load balancer is replaced delete-first so the reserved IP is free for the new one; the IP ignores the private IP OCI reads back", () => {
+    const [lb] = ofType(prod, "oci:LoadBalancer/loadBalancer:LoadBalancer");
+    expect(lb.deleteBeforeReplace).toBe(true);
+    const [ip] = ofType(prod, "oci:Core/publicIp:PublicIp");
+    expect(ip.ignoreChanges).toEqual(["privateIpId"]);
+    expect(ip.protect).toBe(true);
+  });
+});
