@@ -26,6 +26,18 @@ export const DOCKER = {
  */
 export const KUBEKINS_IMAGE = "us-central1-docker.pkg.dev/k8s-staging-test-infra/images/kubekins-e2e:v20260316-e86cefa561-master";
 
+/**
+ * harvester/tests, whose Rancher integration test the chart matrix jobs run, at a
+ * pinned commit (main, 2026-08-19); what was read there is in
+ * src/matrix/data/harvester-tests.ts. The image is the base of that commit's own
+ * `Dockerfile` ("Default Dockerfile For Backend E2E Tests For CI"), pinned by digest.
+ */
+export const HARVESTER_TESTS = {
+  repository: "https://github.com/harvester/tests.git",
+  commit: "077768bd7477fdc5efc019c08760f9af94142811",
+  image: "python:3.10.20-bookworm@sha256:a5f03e7129c31f5d68ea83a6c2f65ffadd049be17ef4df5901aefb41a609de6f",
+} as const;
+
 /** The Oracle Linux release the platform's cloud-init targets (Docker-native, see BRIEF §1). */
 export const ORACLE_LINUX = { operatingSystem: "Oracle Linux", version: "7.9" } as const;
 

@@ -40,3 +40,44 @@ export function satisfiesKubeVersion(kubernetes: string, kubeVersion: string): b
 export function isValidRange(range: string): boolean {
   return semver.validRange(range) !== null;
 }
+
+/** A version semver can read, `v` prefix allowed (`v2.10.6`, `0.2.1000`). */
+export function isVersion(v: string): boolean {
+  return semver.valid(v) !== null;
+}
+
+/**
+ * Would Rancher `server` list a release KDM bounds with [min, max]? Rancher's channel
+ * server keeps a release when `serverVersion.GE(min) && serverVersion.LE(max)`
+ * (rancher/channelserver pkg/config/get.go, blang/semver ParseTolerant), so
+ * `v2.10.0-alpha1` admits every v2.10 release and `v2.9.99` ends at 2.9.
+ */
+export function channelServerAllows(server: string, min: string, max: string): boolean {
+  return semver.gte(server, min) && semver.lte(server, max);
+}
+
+/**
+ * The version Rancher's UI compares with Harvester's `harvester-csi-ccm-versions`
+ * range: the chart version RKE2 bundles with one trailing "00" removed (`0.2.1000` →
+ * `0.2.10`), as rancher/dashboard rke2.vue isHarvesterIncompatible does at v2.10.6
+ * and v2.11.2.
+ */
+export function dashboardChartVersion(packaged: string): string {
+  return packaged.endsWith("00") ? packaged.slice(0, -2) : packaged;
+}
+
+/**
+ * Does the rke2-charts packaging `packaged` (X.Y.(Z*100+N)) package upstream X.Y.Z?
+ * (`0.2.1000` packages `0.2.10`, `0.2.900` packages `0.2.9`.)
+ */
+export function packagesUpstream(packaged: string, upstream: string): boolean {
+  const p = semver.parse(packaged);
+  const u = semver.parse(upstream);
+  if (!p || !u) return false;
+  return p.major === u.major && p.minor === u.minor && Math.floor(p.patch / 100) === u.patch;
+}
+
+/** semver.satisfies as Rancher's UI calls it: no options, so a pre-release never matches. */
+export function satisfiesAsRancherUi(version: string, range: string): boolean {
+  return semver.satisfies(version, range);
+}

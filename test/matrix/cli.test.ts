@@ -30,7 +30,7 @@ describe("matrix CLI", () => {
   it("--check on the shipped matrices prints them and exits 0", () => {
     const r = run(["--check"]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("v2.10.6  -          v1.31.9+rke2r1");
+    expect(r.out).toContain("v2.10.6  v1.4.3     v1.31.9+rke2r1");
     expect(r.err).toBe("matrix check: every rule holds (matrices, kOps upgrades, platform pins)\n");
   });
 
@@ -45,10 +45,10 @@ describe("matrix CLI", () => {
     const pins = { k3s: { version: "v1.37.1+k3s1" }, charts: CHARTS, rancher: RANCHER };
     const r = run(["--check", "--format", "markdown"], { catalog: broken, pins });
     expect(r.code).toBe(2);
-    expect(r.out).toContain("| v2.10.6 | - | v1.32.4+rke2r1 |");
+    expect(r.out).toContain("| v2.10.6 | v1.4.3 | v1.32.4+rke2r1 |");
     const lines = r.err.trimEnd().split("\n");
     expect(lines[0]).toBe("3 broken matrix rules:");
-    expect(lines.slice(1).map((l) => l.match(/\[([a-z-]+)\]$/)?.[1])).toEqual(["kube-within-chart-bounds", "chart-bundled", "kube-within-chart-bounds"]);
+    expect(lines.slice(1).map((l) => l.match(/\[([a-z-]+)\]$/)?.[1])).toEqual(["kdm-provisionable", "chart-bundled", "kube-within-chart-bounds"]);
     expect(lines[3]).toMatch(/^ {2}platform pin K3S v1\.37\.1\+k3s1 with CHARTS\.rancher: /);
   });
 

@@ -30,7 +30,7 @@ describe("plan extension", () => {
       {
         exitCode: 2,
         problems: [
-          'matrix harvester-cloud-provider-0.2.10 combination rancher v2.10.6 + rke2 v1.32.5+rke2r1 + ubuntu-24.04: Kubernetes must satisfy the rancher v2.10.6 chart\'s kubeVersion "< 1.32.0-0" (got 1.32.5) [kube-within-chart-bounds]',
+          "matrix harvester-cloud-provider-0.2.10 combination rancher v2.10.6 + harvester v1.4.3 + rke2 v1.32.5+rke2r1 + ubuntu-24.04: rancher v2.10.6 must be able to provision rke2 v1.32.5+rke2r1: KDM offers it to Rancher v2.11.0-alpha1 through v2.12.99 (got v2.10.6) [kdm-provisionable]",
           'platform pin K3S v1.37.1+k3s1 with CHARTS.rancher: Kubernetes must satisfy the rancher 2.15.0 chart\'s kubeVersion "< 1.37.0-0" (got 1.37.1) [kube-within-chart-bounds]',
         ],
       },

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CATALOG } from "../../src/matrix/catalog";
 import { NO_CREDENTIAL_PROVIDERS } from "../../src/matrix/data/kops";
-import { combinationJobs } from "../../src/matrix/jobs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HARVESTER_TESTS_READ } from "../../src/matrix/data/harvester-tests";
+import { bundleJobs, combinationJobs } from "../../src/matrix/jobs";
+import { bundleCheckScript, validationScript } from "../../src/matrix/pytest-job";
+import { TARGET_OPTIONS } from "../../src/matrix/targets";
+import { HARVESTER_TESTS } from "../../src/versions";
 import { renderJobDsl } from "../../src/matrix/render/job-dsl";
 import { renderKopsUpgradeJobs } from "../../src/matrix/render/prow";
 import { renderReport } from "../../src/matrix/render/report";
@@ -56,17 +64,35 @@ const TWO_MATRICES: Catalog = {
   matrices: [SEED, { ...SEED, name: "harvester-cloud-provider-0.2.10-latest", title: "latest Rancher", combinations: [ROW_2_11] }],
 };
 
+const TRIPLE = "'".repeat(3);
+
+/** The pipeline script of each pipelineJob (the Job DSL's triple-quoted literal, unescaped). */
+function pipelines(dsl: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const call of topLevelCalls(dsl).filter((c) => c.startsWith("pipelineJob("))) {
+    const name = call.match(/^pipelineJob\('([^']+)'\)/)![1];
+    const body = call.slice(call.indexOf(`script(${TRIPLE}`) + 7 + 3, call.lastIndexOf(`${TRIPLE})`));
+    out.set(name, body.replace(/\\\\/g, "\\"));
+  }
+  return out;
+}
+
+/** The shell of each `sh(..., script: '<groovy string>')` step, unescaped as Groovy does. */
+function shellSteps(pipeline: string): string[] {
+  return [...pipeline.matchAll(/script: '((?:\\.|[^'\\])*)'\)/g)].map((m) => m[1].replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c)));
+}
+
 describe("Jenkins Job DSL", () => {
-  it("has a folder per matrix and one pipelineJob per combination inside it", () => {
+  it("has a folder per matrix, a validation job per combination and a bundle check per RKE2 release", () => {
     for (const catalog of [CATALOG, TWO_MATRICES]) {
       const calls = topLevelCalls(renderJobDsl(catalog));
       const folders = calls.filter((c) => c.startsWith("folder("));
       const jobs = calls.filter((c) => c.startsWith("pipelineJob("));
       expect(folders.map((f) => f.match(/^folder\('([^']+)'\)/)?.[1])).toEqual(catalog.matrices.map((m) => m.name));
-      expect(jobs).toHaveLength(catalog.matrices.reduce((n, m) => n + m.combinations.length, 0));
+      const rke2s = catalog.matrices.reduce((n, m) => n + new Set(m.combinations.map((c) => c.rke2)).size, 0);
+      expect(jobs).toHaveLength(catalog.matrices.reduce((n, m) => n + m.combinations.length, 0) + rke2s);
       expect(calls).toHaveLength(folders.length + jobs.length);
-      // Each job sits in its matrix's folder, after that folder is declared.
-      for (const job of combinationJobs(catalog)) {
+      for (const job of [...combinationJobs(catalog), ...bundleJobs(catalog)]) {
         const index = calls.findIndex((c) => c.startsWith(`pipelineJob('${job.folder}/${job.name}')`));
         expect(index, job.name).toBeGreaterThan(calls.indexOf(folders[catalog.matrices.indexOf(job.matrix)]));
       }
@@ -74,27 +100,103 @@ describe("Jenkins Job DSL", () => {
     }
   });
 
-  it("parameterises each job with its combination and runs it on the docker agents", () => {
-    const jobs = topLevelCalls(renderJobDsl()).filter((c) => c.startsWith("pipelineJob("));
-    SEED.combinations.forEach((c, i) => {
-      const job = jobs[i];
-      expect(job).toContain(`stringParam('RANCHER_VERSION', '${c.rancher}', `);
-      expect(job).toContain(`stringParam('RKE2_VERSION', '${c.rke2}', `);
-      expect(job).toContain(`stringParam('HARVESTER_VERSION', '${c.harvester ?? ""}', `);
-      expect(job).toContain(`stringParam('NODE_OS', '${c.os}', `);
-      expect(job).toContain("stringParam('CHART_NAME', 'harvester-cloud-provider', ");
-      expect(job).toContain("stringParam('CHART_VERSION', '0.2.10', ");
-      expect(job).toMatch(/definition \{\s+cps \{\s+script\('''pipeline \{\n {2}agent \{ label 'docker' \}/);
-      expect(job).toContain("sandbox()");
-    });
-    expect(jobs[1]).toContain("stringParam('KUBERNETES_VERSION', '1.31.9', ");
+  it("runs harvester/tests' Rancher integration test at the pinned commit, in the pinned image, on the docker agents", () => {
+    const scripts = pipelines(renderJobDsl());
+    for (const job of combinationJobs(CATALOG)) {
+      const p = scripts.get(`${job.folder}/${job.name}`)!;
+      expect(p).toMatch(/^pipeline \{\n {2}agent \{ label 'docker' \}/);
+      expect(p).toContain(`checkout([$class: 'GitSCM', branches: [[name: '${HARVESTER_TESTS.commit}']], userRemoteConfigs: [[url: 'https://github.com/harvester/tests.git']]])`);
+      expect(HARVESTER_TESTS.commit).toMatch(/^[0-9a-f]{40}$/);
+      const [sh] = shellSteps(p);
+      expect(sh).toContain(`docker run --rm --network host --user "$(id -u):$(id -g)"`);
+      expect(sh).toContain(` ${HARVESTER_TESTS.image} sh -ec '`);
+      expect(sh).toContain("exec /tmp/venv/bin/pytest harvester_e2e_tests/integrations/test_9_rancher_integration.py::test_import_harvester harvester_e2e_tests/integrations/test_9_rancher_integration.py::TestRKE2 ");
+      // The combination is fixed in the job, not a parameter someone can change.
+      expect(p).not.toContain("parameters");
+      expect(p).toContain(`RKE2_VERSION = '${job.combination.rke2}'`);
+      expect(p).toContain("GUEST_IMAGE_URL = 'https://cloud-images.ubuntu.com/releases/releases/24.04/release/ubuntu-24.04-server-cloudimg-amd64.img'");
+      // JUnit results published, reports kept, whatever the outcome.
+      expect(p).toMatch(/post \{\n {4}always \{\n {6}junit\(testResults: 'tests\/results\/junit\.xml', allowEmptyResults: true\)\n {6}archiveArtifacts\(artifacts: 'tests\/results\/\*\*', allowEmptyArchive: true\)/);
+      expect(sh).toContain("--junitxml=results/junit.xml");
+    }
+  });
+
+  it("takes endpoints and credentials only from Jenkins credentials, by ID, and expands secrets inside the container", () => {
+    const scripts = pipelines(renderJobDsl());
+    const job = combinationJobs(CATALOG).find((j) => j.combination.rancher === "v2.10.6")!;
+    const p = scripts.get(`${job.folder}/${job.name}`)!;
+    expect(p).toContain("usernamePassword(credentialsId: 'matrix-harvester-v1.4.3', usernameVariable: 'HARVESTER_USERNAME', passwordVariable: 'HARVESTER_PASSWORD')");
+    expect(p).toContain("string(credentialsId: 'matrix-harvester-v1.4.3-options', variable: 'HARVESTER_OPTIONS')");
+    expect(p).toContain("string(credentialsId: 'matrix-rancher-v2.10.6-admin-password', variable: 'RANCHER_ADMIN_PASSWORD')");
+    expect(p).toContain("string(credentialsId: 'matrix-rancher-v2.10.6-options', variable: 'RANCHER_OPTIONS')");
+    expect(p).not.toMatch(/https:\/\/(?!github\.com|cloud-images\.ubuntu\.com)/);
+    const [sh] = shellSteps(p);
+    // On the agent only names are passed (-e NAME); the values are read inside sh -ec '...'.
+    expect(sh).toContain("-e HARVESTER_PASSWORD -e RANCHER_ADMIN_PASSWORD");
+    expect(sh).toContain(`--password="$HARVESTER_PASSWORD"`);
+    expect(sh.slice(0, sh.indexOf("sh -ec '"))).not.toMatch(/--password/);
+  });
+
+  it("refers only to paths, tests and options that exist at the pinned harvester/tests commit", () => {
+    const verified = new Set<string>(HARVESTER_TESTS_READ.paths);
+    const options = new Set<string>([...HARVESTER_TESTS_READ.conftestOptions, ...HARVESTER_TESTS_READ.pytestOptions]);
+    const scripts = [...pipelines(renderJobDsl()).values()].filter((p) => p.includes("harvester/tests"));
+    expect(scripts).toHaveLength(CATALOG.matrices[0].combinations.length);
+    for (const p of scripts) {
+      const [sh] = shellSteps(p);
+      const inner = sh.slice(sh.indexOf("sh -ec '") + 8, sh.lastIndexOf("'"));
+      // Files the in-container script reads from the checkout.
+      const files = [...inner.matchAll(/(?:^|[\s=])((?:\.\/)?[\w./-]+\.(?:py|txt|sh))(?:::\w+)?/g)].map((m) => m[1]);
+      expect(files).toEqual(expect.arrayContaining(["test-requirements.txt", "harvester_e2e_tests/integrations/test_9_rancher_integration.py"]));
+      for (const f of files) expect(verified, f).toContain(f.replace(/^\.\//, ""));
+      expect(inner).toContain("--no-deps ./apiclient");
+      expect(verified).toContain("apiclient/setup.py");
+      for (const [, path, name] of inner.matchAll(/([\w/]+\.py)::(\w+)/g)) expect(HARVESTER_TESTS_READ.definitions[path]).toContain(name);
+      const pytest = inner.slice(inner.indexOf("pytest "));
+      const used = [...pytest.matchAll(/(?:^|\s)(--[\w-]+)/g)].map((m) => m[1]);
+      expect(used.length).toBeGreaterThan(5);
+      for (const o of used) expect(options, o).toContain(o);
+    }
+    // The environments' options (PYTEST_ADDOPTS) are declared by the conftest too.
+    for (const o of TARGET_OPTIONS) expect(options, o).toContain(o);
+  });
+
+  it("checks in minutes that each RKE2 release bundles the chart under test, reading its own manifest", () => {
+    const scripts = pipelines(renderJobDsl());
+    const bundles = bundleJobs(CATALOG);
+    expect(bundles.map((b) => [b.rke2, b.expectedPackaged])).toEqual([
+      ["v1.30.13+rke2r1", "0.2.1000"],
+      ["v1.31.9+rke2r1", "0.2.1000"],
+      ["v1.32.5+rke2r1", "0.2.1000"],
+    ]);
+    const p = scripts.get(`${bundles[0].folder}/${bundles[0].name}`)!;
+    expect(p).toContain("timeout(time: 15, unit: 'MINUTES')");
+    expect(shellSteps(p)).toEqual([bundleCheckScript()]);
+  });
+
+  it("the bundle check passes on the manifest's version and fails on another (run with a stand-in git)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+    // charts/chart_versions.yaml as rancher/rke2 v1.31.9+rke2r1 writes it (entries abridged).
+    const manifest = "charts:\n  - version: 1.17.301\n    filename: /charts/rke2-cilium.yaml\n    bootstrap: true\n  - version: 0.2.1000\n    filename: /charts/harvester-cloud-provider.yaml\n    bootstrap: true\n  - version: 0.1.2300\n    filename: /charts/harvester-csi-driver.yaml\n    bootstrap: true\n";
+    writeFileSync(join(dir, "manifest.yaml"), manifest);
+    mkdirSync(join(dir, "bin"));
+    writeFileSync(join(dir, "bin", "git"), `#!/bin/sh\ncase "$*" in *" show "*) cat "${dir}/manifest.yaml" ;; *) : ;; esac\n`, { mode: 0o755 });
+    const run = (expected: string) =>
+      spawnSync("sh", ["-c", bundleCheckScript()], { cwd: dir, encoding: "utf8", env: { PATH: `${dir}/bin:${process.env.PATH}`, RKE2_VERSION: "v1.31.9+rke2r1", CHART_NAME: "harvester-cloud-provider", CHART_PACKAGED_VERSION: expected } });
+    const ok = run("0.2.1000");
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("bundles harvester-cloud-provider version '0.2.1000'");
+    expect(run("0.2.900").status).not.toBe(0);
   });
 
   it("keeps quotes and dollars in data from breaking out of Groovy strings", () => {
     const catalog: Catalog = { ...CATALOG, matrices: [{ ...SEED, title: "it's ${danger} \\ here" }] };
     const dsl = renderJobDsl(catalog);
     expect(dsl).toContain("displayName('it\\'s ${danger} \\\\ here')");
-    expect(topLevelCalls(dsl).filter((c) => c.startsWith("pipelineJob("))).toHaveLength(3);
+    expect(topLevelCalls(dsl).filter((c) => c.startsWith("pipelineJob("))).toHaveLength(6);
+    // The shell survives Groovy quoting both ways.
+    const job = combinationJobs(CATALOG)[0];
+    expect(shellSteps(pipelines(dsl).get(`${job.folder}/${job.name}`)!)).toEqual([validationScript(SEED.test)]);
   });
 });
 
@@ -132,7 +234,7 @@ describe("reports", () => {
     const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| ---"));
     // Two header rows plus 3 combinations plus 2 upgrade paths.
     expect(rows).toHaveLength(2 + 3 + 2);
-    expect(md).toContain("| v2.10.6 | - | v1.31.9+rke2r1 | 1.31.9 | 2025-10-28 | ubuntu-24.04 |");
+    expect(md).toContain("| v2.10.6 | v1.4.3 | v1.31.9+rke2r1 | 1.31.9 | 2025-11-11 | ubuntu-24.04 |");
   });
 
   it("json lists every combination with its job", () => {

@@ -1,6 +1,6 @@
 /** The matrices for people: a plain table for terminals, Markdown for PR descriptions, JSON for tools. */
 import { CATALOG } from "../catalog";
-import { combinationJobs, upgradeJobs } from "../jobs";
+import { bundleJobs, combinationJobs, upgradeJobs } from "../jobs";
 import type { Catalog } from "../types";
 import { minorOf } from "../version";
 
@@ -54,7 +54,11 @@ export function matrixJson(catalog: Catalog = CATALOG): object {
       name: m.name,
       title: m.title,
       chart: m.chart,
+      test: { repository: m.test.repository, commit: m.test.commit, tests: m.test.tests },
       combinations: jobs.filter((j) => j.matrix === m).map((j) => ({ ...j.combination, kubernetes: j.kubernetes, job: `${j.folder}/${j.name}` })),
+      bundleChecks: bundleJobs(catalog)
+        .filter((b) => b.matrix === m)
+        .map((b) => ({ rke2: b.rke2, chart: m.chart.name, expected: b.expectedPackaged, job: `${b.folder}/${b.name}` })),
     })),
     kops: {
       window: catalog.kops.window,

@@ -1,10 +1,17 @@
-/** Rules over chart validation matrices: every combination must be installable and test what it claims. */
-import type { Catalog, ChartMatrix, Combination } from "../types";
-import { kubernetesOf, minorOf } from "../version";
-import { kubeBoundsRule } from "./kube-bounds";
-import { combinationLabel, combinationSubject, problem } from "./problem";
+/**
+ * Rules over chart validation matrices: every combination must be one upstream can
+ * build (Rancher offers the RKE2 release, Harvester accepts the chart it bundles)
+ * and must test what it claims (RKE2 bundles the chart under test).
+ */
+import type { Catalog, ChartMatrix, Combination, Rke2Release } from "../types";
+import { channelServerAllows, dashboardChartVersion, isValidRange, kubernetesOf, minorOf, satisfiesAsRancherUi } from "../version";
+import { combinationLabel, combinationSubject, problem, shown } from "./problem";
+import { testEntryProblems } from "./test-entry";
 
 const NAME_RE = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+/** Charts that run in a guest cluster on Harvester: a row testing one must name its Harvester. */
+export const HARVESTER_GUEST_CHARTS: ReadonlySet<string> = new Set(["harvester-cloud-provider", "harvester-csi-driver"]);
 
 export function matrixProblems(catalog: Catalog): string[] {
   const problems: string[] = [];
@@ -16,6 +23,7 @@ export function matrixProblems(catalog: Catalog): string[] {
     seen.set(m.name, (seen.get(m.name) ?? 0) + 1);
     if (seen.get(m.name) === 2) problems.push(problem(`matrix ${m.name}`, "each matrix name must be used once (it names the Jenkins folder)", "no-duplicates"));
     if (m.combinations.length === 0) problems.push(problem(`matrix ${m.name}`, "must list at least one combination", "matrix-shape"));
+    problems.push(...testEntryProblems(m));
     problems.push(...duplicateProblems(m));
     for (const c of m.combinations) problems.push(...combinationProblems(catalog, m, c));
   }
@@ -38,35 +46,61 @@ function duplicateProblems(m: ChartMatrix): string[] {
 function combinationProblems(catalog: Catalog, m: ChartMatrix, c: Combination): string[] {
   const subject = combinationSubject(m.name, c);
   const problems: string[] = [];
-  const unknown = (what: string, file: string, got: string) =>
-    problems.push(problem(subject, `${what} must be one listed in src/matrix/data/${file} (got ${got})`, "known-versions"));
+  const add = (rule: string, id: Parameters<typeof problem>[2]) => problems.push(problem(subject, rule, id));
+  const unknown = (what: string, file: string, got: string) => add(`${what} must be one listed in src/matrix/data/${file} (got ${got})`, "known-versions");
 
   const rancher = catalog.rancher.find((r) => r.version === c.rancher);
   if (!rancher) unknown("rancher", "rancher.ts", c.rancher);
   const rke2 = catalog.rke2.find((r) => r.version === c.rke2);
   if (!rke2) unknown("rke2", "rke2.ts", c.rke2);
-  if (c.harvester !== undefined && !catalog.harvester.some((h) => h.version === c.harvester)) unknown("harvester", "harvester.ts", c.harvester);
-  if (!catalog.os.some((o) => o.id === c.os)) unknown("os", "os.ts", c.os);
+  const harvester = c.harvester === undefined ? undefined : catalog.harvester.find((h) => h.version === c.harvester);
+  if (c.harvester !== undefined && !harvester) unknown("harvester", "harvester.ts", c.harvester);
+  if (c.harvester === undefined && HARVESTER_GUEST_CHARTS.has(m.chart.name)) {
+    add(`harvester must name the Harvester release the guest cluster runs on: ${m.chart.name} is tested on Harvester (got none)`, "harvester-named");
+  }
+  const os = catalog.os.find((o) => o.id === c.os);
+  if (!os) unknown("os", "os.ts", c.os);
+  else if (m.test.guestOs === "ubuntu" && (os.name !== "Ubuntu" || !os.cloudImage)) {
+    add(`os must be an Ubuntu with a cloud image recorded in src/matrix/data/os.ts: the test boots guests from --ubuntu-image-url as user ubuntu (got ${c.os})`, "test-supports-os");
+  }
 
   const kubernetes = kubernetesOf(c.rke2);
   if (kubernetes === undefined) {
-    problems.push(problem(subject, `rke2 must be a version such as v1.32.5+rke2r1 (got ${c.rke2})`, "known-versions"));
+    add(`rke2 must be a version such as v1.32.5+rke2r1 (got ${c.rke2})`, "known-versions");
     return problems;
   }
   const minor = minorOf(kubernetes)!;
   if (!catalog.kubernetes.some((k) => k.minor === minor)) unknown("Kubernetes minor", "kubernetes.ts", minor);
 
-  if (rancher) {
-    const broken = kubeBoundsRule(kubernetes, `rancher ${rancher.version}`, rancher.kubeVersion);
-    if (broken) problems.push(problem(subject, broken, "kube-within-chart-bounds"));
-  }
-  // A matrix that installs RKE2 tests whatever chart RKE2 ships; if that is not
-  // the version under test, the job is green and proves nothing.
+  // Rancher provisions the guest only if its channel server offers the release (KDM);
+  // the Rancher chart's kubeVersion bounds the cluster Rancher runs on, not its guests.
+  if (rancher && rke2) problems.push(...kdmProblems(subject, rancher.version, rke2));
   if (rke2) {
     const bundled = rke2.charts[m.chart.name];
-    if (bundled !== m.chart.version) {
-      problems.push(problem(subject, `rke2 ${rke2.version} must bundle ${m.chart.name} ${m.chart.version}, the chart under test (got ${bundled ?? "none recorded"})`, "chart-bundled"));
+    // A job installing an RKE2 that ships another version is green and proves nothing.
+    if (!bundled || (bundled.upstream !== m.chart.version && bundled.packaged !== m.chart.version)) {
+      const got = bundled ? `${bundled.upstream}, packaged as ${bundled.packaged}` : "none recorded";
+      add(`rke2 ${rke2.version} must bundle ${m.chart.name} ${m.chart.version}, the chart under test (got ${got})`, "chart-bundled");
+    }
+    if (bundled && harvester?.csiCcmVersions?.[m.chart.name] !== undefined) {
+      const range = harvester.csiCcmVersions[m.chart.name];
+      const compared = dashboardChartVersion(bundled.packaged);
+      if (isValidRange(range) && !satisfiesAsRancherUi(compared, range)) {
+        add(
+          `harvester ${harvester.version} must accept the ${m.chart.name} rke2 ${rke2.version} bundles (${bundled.packaged}, which Rancher's UI compares as ${compared}): its harvester-csi-ccm-versions allows ${shown(range)} (got ${compared})`,
+          "harvester-accepts-chart",
+        );
+      }
     }
   }
   return problems;
+}
+
+function kdmProblems(subject: string, rancher: string, rke2: Rke2Release): string[] {
+  if (!rke2.kdm) {
+    return [problem(subject, `rke2 ${rke2.version} must have its KDM range recorded in src/matrix/data/rke2.ts (channels-rke2.yaml min/maxChannelServerVersion) before a matrix uses it (got none)`, "known-versions")];
+  }
+  const { minChannelServerVersion: min, maxChannelServerVersion: max } = rke2.kdm;
+  if (channelServerAllows(rancher, min, max)) return [];
+  return [problem(subject, `rancher ${rancher} must be able to provision rke2 ${rke2.version}: KDM offers it to Rancher ${min} through ${max} (got ${rancher})`, "kdm-provisionable")];
 }

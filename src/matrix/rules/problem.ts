@@ -7,7 +7,12 @@ import type { Combination } from "../types";
 
 export type RuleId =
   | "kube-within-chart-bounds"
+  | "kdm-provisionable"
   | "chart-bundled"
+  | "harvester-accepts-chart"
+  | "harvester-named"
+  | "test-entry"
+  | "test-supports-os"
   | "known-versions"
   | "no-duplicates"
   | "upgrade-forward"
