@@ -81,3 +81,61 @@ export function escapeForChartCasc(text: string): string {
 export function jobsCasc(jobDsl: string): string {
   return stringify({ jobs: [{ script: jobDsl }] }, { lineWidth: 0 });
 }
+
+// ---- Test-matrix credentials ---------------------------------------------------
+// The matrix jobs bind their Harvester's and Rancher's credentials by ID
+// (src/matrix/targets.ts); the values come from stack secrets through a Secret the
+// chart mounts, so neither this text nor the Job DSL holds any of them.
+
+/** The Secret holding the matrix credentials' values, one key per value. */
+export const MATRIX_TARGETS_SECRET = "jenkins-matrix-targets";
+
+/** A credential of the matrix jobs (src/matrix/targets.ts TargetCredential). */
+export type MatrixCredential<S> =
+  | { readonly kind: "usernamePassword"; readonly id: string; readonly description: string; readonly username: string; readonly password: S }
+  | { readonly kind: "string"; readonly id: string; readonly description: string; readonly secret: S | string };
+
+/** Secret keys must be RFC 1123 labels (the chart's additionalExistingSecrets): `matrix-rancher-v2.10.6-options` → `matrix-rancher-v2-10-6-options`. */
+function secretKey(id: string, field: "password" | "secret"): string {
+  return `${id.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")}-${field}`;
+}
+
+/** JCasC reads a mounted key as `${<secret name>-<key>}`. */
+const ref = (key: string) => `\${${MATRIX_TARGETS_SECRET}-${key}}`;
+
+/** The JCasC credentials, GLOBAL scope so jobs can bind them; values by reference. */
+export function matrixCredentialsCasc(creds: readonly MatrixCredential<unknown>[]): string {
+  const entries = creds.map((c) =>
+    c.kind === "usernamePassword"
+      ? { usernamePassword: { scope: "GLOBAL", id: c.id, description: c.description, username: c.username, password: ref(secretKey(c.id, "password")) } }
+      : { string: { scope: "GLOBAL", id: c.id, description: c.description, secret: ref(secretKey(c.id, "secret")) } },
+  );
+  // JCasC concatenates lists across config scripts and the credentials plugin merges
+  // entries of one domain (DomainCredentials.asMap), so these join the agent key.
+  return stringify({ credentials: { system: { domainCredentials: [{ credentials: entries }] } } });
+}
+
+/** The Secret's data: `value` maps each secret to what goes in (the Output, or the plan's placeholder). */
+export function matrixTargetsSecretData<S>(creds: readonly MatrixCredential<S>[], value: (s: S | string) => S | string): Record<string, S | string> {
+  const data: Record<string, S | string> = {};
+  for (const c of creds) {
+    if (c.kind === "usernamePassword") data[secretKey(c.id, "password")] = value(c.password);
+    else data[secretKey(c.id, "secret")] = value(c.secret);
+  }
+  return data;
+}
+
+/** Chart values with the matrix credentials added: their JCasC script and the Secret's keys mounted. */
+export function withMatrixCredentials(values: Record<string, unknown>, creds: readonly MatrixCredential<unknown>[]): Record<string, unknown> {
+  if (creds.length === 0) return values;
+  const controller = values.controller as { additionalExistingSecrets?: unknown[]; JCasC?: { configScripts?: Record<string, string> } };
+  const keys = Object.keys(matrixTargetsSecretData(creds, (s) => s));
+  return {
+    ...values,
+    controller: {
+      ...controller,
+      additionalExistingSecrets: [...(controller.additionalExistingSecrets ?? []), ...keys.map((keyName) => ({ name: MATRIX_TARGETS_SECRET, keyName }))],
+      JCasC: { ...controller.JCasC, configScripts: { ...controller.JCasC?.configScripts, "matrix-credentials": matrixCredentialsCasc(creds) } },
+    },
+  };
+}

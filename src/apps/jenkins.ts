@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
 import { AppArgs, AppComponent } from "./app-component";
 import { AGENT_KEY_SECRET, agentsCasc, escapeForChartCasc, jobsCasc } from "./jenkins-casc";
+import { MatrixCredential, MATRIX_TARGETS_SECRET, matrixTargetsSecretData, withMatrixCredentials } from "./jenkins-casc";
 import { retainedClaim } from "./longhorn-values";
 import { Manifest, namespace, opaqueSecret } from "./manifest";
 import { ingressTls, TlsPlan } from "./tls";
@@ -47,6 +48,8 @@ export interface JenkinsArgs extends AppArgs {
   readonly agentPrivateKey: pulumi.Output<string>;
   /** Job DSL seeded at start (the test matrices), if any. */
   readonly jobDsl?: string;
+  /** Credentials the matrix jobs bind by ID (src/matrix/targets.ts), values from stack secrets. */
+  readonly matrixCredentials?: readonly MatrixCredential<pulumi.Output<string>>[];
   readonly protect: boolean;
   readonly dependsOn: pulumi.Resource[];
 }
@@ -94,6 +97,11 @@ export class Jenkins extends AppComponent {
     const pw = this.adminPassword;
     const admin = this.secretManifest("admin-secret", (s) => jenkinsAdminSecret("admin", s(pw)), { dependsOn: [ns] });
     const key = this.secretManifest("agent-key", (s) => agentKeySecret(s(args.agentPrivateKey)), { dependsOn: [ns] });
+    // Matrix job credentials: a Secret of their values, mounted for JCasC (withMatrixCredentials below).
+    const matrixCreds = args.matrixCredentials ?? [];
+    const matrixSecret = matrixCreds.length
+      ? [this.secretManifest("matrix-targets", (s) => opaqueSecret(MATRIX_TARGETS_SECRET, JENKINS_NAMESPACE, matrixTargetsSecretData(matrixCreds, s)), { dependsOn: [ns] })]
+      : [];
     // Our claim on the retained class: deleting the release, or this stack, keeps JENKINS_HOME.
     const home = this.manifest("home", retainedClaim(HOME_CLAIM, JENKINS_NAMESPACE, args.storageGbs), {
       dependsOn: [ns, ...args.dependsOn],
@@ -102,9 +110,9 @@ export class Jenkins extends AppComponent {
     });
     const agents = pulumi.all(args.agents.map((a) => pulumi.all([a.ip, a.hostPublicKey]).apply(([host, hostKey]) => ({ name: a.name, host, hostKey }))));
     const values = agents.apply((list) =>
-      jenkinsValues({ hostname: args.hostname, ingressClassName: args.ingressClassName, tls: args.tls, agentsCasc: agentsCasc(list, args.executorsPerAgent), jobDsl: args.jobDsl }),
+      withMatrixCredentials(jenkinsValues({ hostname: args.hostname, ingressClassName: args.ingressClassName, tls: args.tls, agentsCasc: agentsCasc(list, args.executorsPerAgent), jobDsl: args.jobDsl }), matrixCreds),
     );
-    this.release("jenkins", { name: "jenkins", namespace: JENKINS_NAMESPACE, chart: CHARTS.jenkins, values }, { dependsOn: [admin, key, home, ...this.suppliedTls(args.tls, JENKINS_NAMESPACE, ns), ...args.dependsOn] });
+    this.release("jenkins", { name: "jenkins", namespace: JENKINS_NAMESPACE, chart: CHARTS.jenkins, values }, { dependsOn: [admin, key, ...matrixSecret, home, ...this.suppliedTls(args.tls, JENKINS_NAMESPACE, ns), ...args.dependsOn] });
     this.url = `https://${args.hostname}`;
     this.registerOutputs({ url: this.url });
   }

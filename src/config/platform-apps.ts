@@ -4,7 +4,10 @@
  */
 import { z } from "zod";
 import { floatingImage } from "../versions";
-import { dnsName, intIn, secretString } from "./rules";
+import { cidr, dnsName, intIn, secretString } from "./rules";
+import { parseCidr } from "./cidr";
+import { CATALOG } from "../matrix/catalog";
+import { missingTargets } from "../matrix/targets";
 
 /** Longhorn's orphan kinds (setting `orphan-resource-auto-deletion`, v1.9+). */
 export const ORPHAN_KINDS = ["replica-data", "instance"] as const;
@@ -165,4 +168,63 @@ export const platformAppsShape = {
         }),
     })
     .prefault({}),
+  /** Harvester and Rancher environments of the test-matrix jobs (see matrixTargetsSchema). */
+  matrixTargets: matrixTargetsSchema(),
 };
+
+// ---- Test-matrix environments (src/matrix/targets.ts) ----------------------------
+
+/** An http(s) URL pytest can take as one shlex word: no whitespace, no quotes. */
+function optionUrl(scheme: "https" | "http or https") {
+  return z.string({ error: `must be an ${scheme} URL` }).refine((v) => (scheme === "https" ? /^https:\/\/[^\s'"\\]+$/ : /^https?:\/\/[^\s'"\\]+$/).test(v), {
+    error: `must be an ${scheme} URL without spaces or quotes (it becomes a harvester/tests option)`,
+  });
+}
+
+function ipv4() {
+  return z.string({ error: "must be an IPv4 address" }).refine((v) => parseCidr(`${v}/32`) !== undefined, { error: "must be an IPv4 address such as 192.168.0.200" });
+}
+
+/**
+ * `ci-infra:matrixTargets`: the Harvester clusters and Rancher servers the matrix jobs
+ * run against, keyed by the version each runs (`v1.4.3`, `v2.10.6`). Optional; once
+ * set, every Rancher and Harvester version a matrix combination names must be here,
+ * since Jenkins then seeds jobs that need their credentials. Values become Jenkins
+ * credentials (src/matrix/targets.ts); passwords are Pulumi secrets.
+ */
+function matrixTargetsSchema() {
+  const version = z.string().regex(/^v\d+\.\d+\.\d+$/, { error: "must be a release version such as v1.4.3" });
+  const harvester = z.strictObject({
+    /** Harvester API/dashboard URL (harvester/tests --endpoint). */
+    endpoint: optionUrl("https"),
+    /** Dashboard user (--username); harvester/tests' README: fixed as admin. */
+    username: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "must be a user name (letters, digits, _ . @ -)" }).default("admin"),
+    password: secretString(),
+    /** VLAN the guest VMs' network uses (--vlan-id; the test refuses -1). */
+    vlanId: intIn(1, 4094),
+    /** Cluster network NIC of that VLAN (--vlan-nic; config.yml's default is mgmt). */
+    vlanNic: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, { error: "must be a network interface or cluster network name such as mgmt" }).default("mgmt"),
+    /** Addresses for LoadBalancer services of pool IPAM (--ip-pool-subnet/start/end). */
+    ipPool: z.strictObject({ subnet: cidr(), start: ipv4(), end: ipv4() }),
+    /** Mirror of the guest cloud images (--image-cache-url). */
+    imageCacheUrl: optionUrl("http or https").optional(),
+  });
+  const rancher = z.strictObject({
+    /** Rancher URL (--rancher-endpoint). */
+    endpoint: optionUrl("https"),
+    /** Password of Rancher's admin user: the test logs in as admin (--rancher-admin-password). */
+    adminPassword: secretString(),
+  });
+  return z
+    .strictObject({
+      harvester: z.record(version, harvester).default({}),
+      rancher: z.record(version, rancher).default({}),
+    })
+    .optional()
+    .superRefine((t, ctx) => {
+      if (!t) return;
+      for (const miss of missingTargets(CATALOG, { rancher: Object.keys(t.rancher), harvester: Object.keys(t.harvester) })) {
+        ctx.addIssue({ code: "custom", path: [miss.kind], message: miss.message });
+      }
+    });
+}

@@ -15,6 +15,7 @@ import { Monitoring } from "../apps/monitoring";
 import { Rancher } from "../apps/rancher";
 import { TlsPlan } from "../apps/tls";
 import { POD_CIDR } from "../cluster/k3s-config";
+import { targetCredentials } from "../matrix/targets";
 import type { OciPlatformSettings } from "../config/oci-platform";
 
 export interface ClusterHandles {
@@ -88,6 +89,8 @@ export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHa
     agents: c.agents,
     agentPrivateKey: c.agentPrivateKey,
     jobDsl: c.jobDsl,
+    // The environments the matrix jobs run against, as Jenkins credentials (src/matrix/targets.ts).
+    matrixCredentials: s.matrixTargets ? targetCredentials(s.matrixTargets) : undefined,
     protect: s.protect,
     dependsOn: ready,
   }));

@@ -58,7 +58,7 @@ const BAD: [string, ReturnType<typeof set>, string][] = [
   ["LB bandwidth inverted", set("loadBalancer.minBandwidthMbps", 100), "ci-infra:loadBalancer.maxBandwidthMbps must be at least minBandwidthMbps 100 (got 10)"],
   ["slow dead-node detection", set("loadBalancer.healthCheck.intervalMs", 20000), "ci-infra:loadBalancer.healthCheck.retries with intervalMs 20000 and timeoutMs 3000 takes 63000 ms to drop a dead node; keep retries*intervalMs+timeoutMs <= 30000 (got 3, the default)"],
   ["typo in a key", set("ingress.httpNodeport", 30080), "ci-infra:ingress.httpNodeport is not a known key (known keys here: controller, httpNodePort, httpsNodePort, healthNodePort, externalTrafficPolicy, replicas, healthPath)"],
-  ["unknown top-level key", set("ingres", "{}"), "ci-infra:ingres is not a known key (known keys here: program, oci, domain, network, image, nodes, docker, ingress, loadBalancer, protect, cluster, tls, rancher, jenkins, grafana, prometheus, githubBot, longhorn)"],
+  ["unknown top-level key", set("ingres", "{}"), "ci-infra:ingres is not a known key (known keys here: program, oci, domain, network, image, nodes, docker, ingress, loadBalancer, protect, cluster, tls, rancher, jenkins, grafana, prometheus, githubBot, longhorn, matrixTargets)"],
   ["bad SSH key", set("nodes.sshPublicKey", "not-a-key"), 'ci-infra:nodes.sshPublicKey must be an OpenSSH public key line (ssh-ed25519 AAAA... comment) (got "not-a-key")'],
   ["missing compartment", set("oci.compartmentId", undefined), "ci-infra:oci.compartmentId is required: it must be an OCID string"],
 ];
