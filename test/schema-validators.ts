@@ -113,3 +113,27 @@ export function systemdVerify(unitName: string, text: string, siblings: Record<s
   const output = `${r.stdout}${r.stderr}${r.error ?? ""}`.split(root).join("").trim();
   return { ok: r.status === 0 && output === "", output };
 }
+
+export function hasPromtool(): boolean {
+  return spawnSync("promtool", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Prometheus' own rule checker (`apt-get install prometheus` ships promtool).
+ * `promtool test rules` evaluates the rule files against the series each test
+ * declares; `rules` maps file names to their text, `tests` is the test file (which
+ * names those files in `rule_files`). Without tests, `promtool check rules`.
+ */
+export function promtool(rules: Record<string, string>, tests?: string): Verdict {
+  const dir = mkdtempSync(join(tmpdir(), "promtool-"));
+  for (const [name, text] of Object.entries(rules)) writeFileSync(join(dir, name), text);
+  let r;
+  if (tests === undefined) {
+    r = spawnSync("promtool", ["check", "rules", ...Object.keys(rules)], { cwd: dir, encoding: "utf8" });
+  } else {
+    writeFileSync(join(dir, "tests.yaml"), tests);
+    r = spawnSync("promtool", ["test", "rules", "tests.yaml"], { cwd: dir, encoding: "utf8" });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}${r.error ?? ""}`.trim() };
+}

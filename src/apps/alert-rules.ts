@@ -6,6 +6,16 @@
  */
 export const PROMETHEUS_DS_UID = "prometheus";
 
+/**
+ * Unavailable ingress controller pods, whichever workload runs them. Metric names:
+ * kube-state-metrics internal/store/deployment.go and daemonset.go @v2.20.0 (the
+ * app of the kube-state-metrics 8.4.0 chart the prometheus chart 29.27.0 locks).
+ * Workload names are the releases' (`traefik`; ingress-nginx's `ingress-nginx-controller`).
+ */
+export const INGRESS_UNAVAILABLE =
+  '(sum(kube_deployment_status_replicas_unavailable{deployment=~"traefik|ingress-nginx-controller"}) or vector(0))' +
+  ' + (sum(kube_daemonset_status_number_unavailable{daemonset=~"traefik|ingress-nginx-controller"}) or vector(0))';
+
 export interface AlertRule {
   readonly uid: string;
   readonly title: string;
@@ -33,7 +43,9 @@ export const ALERT_RULES: readonly AlertRule[] = [
     uid: "ingress-backend-unhealthy",
     title: "Ingress controller replicas unavailable",
     // Fewer ready controllers than wanted means load-balancer backends failing their health check.
-    expr: 'sum(kube_deployment_status_replicas_unavailable{deployment=~"traefik|ingress-nginx-controller"}) + sum(kube_daemonset_status_number_unavailable{daemonset=~"traefik|ingress-nginx-controller"}) or vector(0)',
+    // The controller is a Deployment or a DaemonSet, never both: each side defaults to 0 on its
+    // own, or `A + B` is empty whenever one side has no series (and `or vector(0)` hid that).
+    expr: INGRESS_UNAVAILABLE,
     op: "gt",
     threshold: 0,
     for: "2m",
@@ -81,6 +93,16 @@ export const ALERT_RULES: readonly AlertRule[] = [
 /** `{{` is Helm's: the chart passes alerting files through `tpl`. */
 function escapeTpl(s: string): string {
   return s.replace(/\{\{/g, '{{ "{{" }}');
+}
+
+/**
+ * The rule as Prometheus would evaluate it, for `promtool test rules`: Grafana runs
+ * the instant query (A), reduces each series to its last value (B, reducer last) and
+ * fires each series whose value passes the threshold (C); `noDataState: OK` means no
+ * series, no alert. For an instant query that is the comparison filter on A.
+ */
+export function asPrometheusRule(r: AlertRule): { alert: string; expr: string; for: string; labels: Record<string, string> } {
+  return { alert: r.uid, expr: `(${r.expr}) ${r.op === "gt" ? ">" : "<"} ${r.threshold}`, for: r.for, labels: { severity: "critical" } };
 }
 
 export function renderAlertRules(rules: readonly AlertRule[] = ALERT_RULES): Record<string, unknown> {

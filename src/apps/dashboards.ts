@@ -2,7 +2,7 @@
  * Grafana dashboards, generated rather than downloaded at start: they live in the
  * repository, are reviewed in PRs, and need no access to grafana.com.
  */
-import { PROMETHEUS_DS_UID } from "./alert-rules";
+import { INGRESS_UNAVAILABLE, PROMETHEUS_DS_UID } from "./alert-rules";
 
 export interface Panel {
   readonly title: string;
@@ -26,7 +26,8 @@ export const DASHBOARDS: Readonly<Record<string, { title: string; panels: readon
     panels: [
       { title: "Requests per second (Traefik)", expr: "sum by (service) (rate(traefik_service_requests_total[5m]))", unit: "reqps", legend: "{{service}}" },
       { title: "Requests per second (ingress-nginx)", expr: "sum by (ingress) (rate(nginx_ingress_controller_requests[5m]))", unit: "reqps", legend: "{{ingress}}" },
-      { title: "Controller replicas unavailable", expr: 'sum(kube_deployment_status_replicas_unavailable{deployment=~"traefik|ingress-nginx-controller"}) or vector(0)' },
+      // Deployment or DaemonSet, whichever runs the controller (see INGRESS_UNAVAILABLE).
+      { title: "Controller replicas unavailable", expr: INGRESS_UNAVAILABLE },
       { title: "Certificate days left", expr: "(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400", unit: "d", legend: "{{namespace}}/{{name}}" },
     ],
   },
@@ -42,8 +43,14 @@ export const DASHBOARDS: Readonly<Record<string, { title: string; panels: readon
   longhorn: {
     title: "CI platform / Longhorn",
     panels: [
-      { title: "Volume usage", expr: "longhorn_volume_actual_size_bytes / longhorn_volume_capacity_bytes", unit: "percentunit", legend: "{{volume}}" },
-      { title: "Volume robustness (0 unknown, 1 healthy, 2 degraded, 3 faulted)", expr: "longhorn_volume_robustness", legend: "{{volume}}" },
+      // Filesystem usage as the kubelet sees it. longhorn_volume_actual_size_bytes is the space a
+      // replica takes on disk, snapshots included, so it can pass the capacity of a healthy volume
+      // (Volume.Status.ActualSize, longhorn/longhorn-manager metrics_collector/volume_collector.go @v1.12.1).
+      { title: "Volume usage (filesystem)", expr: "max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes)", unit: "percentunit", legend: "{{namespace}}/{{persistentvolumeclaim}}" },
+      { title: "Volume space on disk, snapshots included", expr: "max by (volume) (longhorn_volume_actual_size_bytes)", unit: "bytes", legend: "{{volume}}" },
+      // One series per volume and `state` (unknown, healthy, degraded, faulted), 1 for the current
+      // state (collectVolumeRobustness, same file @v1.12.1): count the volumes in each state.
+      { title: "Volumes by robustness", expr: "sum by (state) (longhorn_volume_robustness == 1)", legend: "{{state}}" },
       { title: "Node storage used", expr: "longhorn_node_storage_usage_bytes / longhorn_node_storage_capacity_bytes", unit: "percentunit", legend: "{{node}}" },
     ],
   },
