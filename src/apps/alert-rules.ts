@@ -32,7 +32,8 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: "node-down",
     title: "Kubernetes node not Ready",
-    // 1 while Ready, 0 otherwise (kube-state-metrics).
+    // 1 while Ready, 0 otherwise: one series per node, condition and status
+    // (kube-state-metrics internal/store/node.go @v2.20.0).
     expr: 'sum by (node) (kube_node_status_condition{condition="Ready",status="true"})',
     op: "lt",
     threshold: 1,
@@ -54,6 +55,10 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: "volume-usage-high",
     title: "Persistent volume above 85 %",
+    // The kubelet's filesystem view of each claim (kubernetes/kubernetes pkg/kubelet/metrics:
+    // subsystem kubelet, volume_stats_used_bytes / volume_stats_capacity_bytes, labels namespace
+    // and persistentvolumeclaim), scraped through the API server by the prometheus chart's
+    // kubernetes-nodes job.
     expr: "max by (namespace, persistentvolumeclaim) (kubelet_volume_stats_used_bytes / kubelet_volume_stats_capacity_bytes)",
     op: "gt",
     threshold: 0.85,
@@ -63,6 +68,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: "disk-usage-high",
     title: "Node disk above 85 %",
+    // node_exporter's filesystem collector: node_filesystem_{avail,size}_bytes by device, mountpoint, fstype.
     expr: 'max by (instance, mountpoint) (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs"} / node_filesystem_size_bytes{fstype!~"tmpfs|overlay|squashfs"})',
     op: "gt",
     threshold: 0.85,
@@ -72,6 +78,7 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: "certificate-expiring",
     title: "Certificate expires within 14 days",
+    // cert-manager pkg/metrics @v1.21.1 (namespace certmanager; labels name, namespace, issuer_*).
     expr: "min by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) / 86400",
     op: "lt",
     threshold: 14,
@@ -81,7 +88,9 @@ export const ALERT_RULES: readonly AlertRule[] = [
   {
     uid: "jenkins-queue-stuck",
     title: "Jenkins queue stuck",
-    // From the Jenkins prometheus plugin: builds waiting that no executor can take.
+    // Builds waiting that no executor can take: the metrics plugin's gauge jenkins.queue.stuck.value,
+    // which the prometheus plugin exports through DropwizardExports with its default name
+    // sanitising (jenkinsci/prometheus-plugin service/DefaultPrometheusMetrics.java, read on main).
     expr: "max(jenkins_queue_stuck_value)",
     op: "gt",
     threshold: 0,

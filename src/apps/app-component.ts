@@ -46,6 +46,17 @@ export abstract class AppComponent extends CiComponent {
     return applyManifest(this.childName(suffix), build((real) => real), this.k8sOpts(opts));
   }
 
+  /**
+   * Applies a namespace's NetworkPolicies (src/apps/network-policy.ts). The default
+   * deny goes in last, after every allow exists, so an update never cuts traffic.
+   */
+  protected isolate(ns: pulumi.Resource, policies: readonly Manifest[]): pulumi.CustomResource[] {
+    const isDeny = (m: Manifest) => m.metadata.name.startsWith("default-deny");
+    const allows = policies.filter((m) => !isDeny(m)).map((m) => this.manifest(`netpol-${m.metadata.name}`, m, { dependsOn: [ns] }));
+    const denies = policies.filter(isDeny).map((m) => this.manifest(`netpol-${m.metadata.name}`, m, { dependsOn: [ns, ...allows] }));
+    return [...allows, ...denies];
+  }
+
   /** With a supplied certificate, its Secret in this app's namespace; nothing with ACME. */
   protected suppliedTls(tls: TlsPlan, ns: string, nsResource: pulumi.Resource): pulumi.Resource[] {
     if (tls.mode !== "secret") return [];

@@ -5,8 +5,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
 import { AppArgs, AppComponent } from "./app-component";
-import { namespace } from "./manifest";
+import { Manifest, namespace } from "./manifest";
+import { allowIngress, allowWithinNamespace, denyIngress, PROMETHEUS_PODS } from "./network-policy";
 import { ACME_SERVERS, clusterIssuer, issuerName } from "./tls";
+
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
 
 export interface CertManagerArgs extends AppArgs {
   readonly acmeServer: keyof typeof ACME_SERVERS;
@@ -17,6 +20,33 @@ export interface CertManagerArgs extends AppArgs {
   readonly dependsOn: pulumi.Resource[];
 }
 
+export function certManagerValues(): Record<string, unknown> {
+  return {
+    // crds.enabled replaces the deprecated installCRDs.
+    crds: { enabled: true, keep: true },
+    // Metrics for the expiry alert. With no ServiceMonitor/PodMonitor the chart itself annotates
+    // the controller pod for scraping (prometheus.io/path, scrape, port 9402:
+    // deploy/charts/cert-manager/templates/deployment.yaml @v1.21.1), so no podAnnotations here.
+    prometheus: { enabled: true },
+  };
+}
+
+/**
+ * cert-manager's ingress: the API server calls the webhook on its securePort 10250
+ * from the host network (values.yaml webhook.securePort @v1.21.1), Prometheus scrapes
+ * the controller on 9402, and the components reach each other. Pod labels:
+ * templates/deployment.yaml and webhook-deployment.yaml @v1.21.1.
+ */
+export function certManagerPolicies(): Manifest[] {
+  const ns = CERT_MANAGER_NAMESPACE;
+  return [
+    denyIngress(ns),
+    allowWithinNamespace(ns),
+    allowIngress(ns, "allow-control-plane", { "app.kubernetes.io/name": "webhook", "app.kubernetes.io/component": "webhook" }, "anywhere", [10250]),
+    allowIngress(ns, "allow-prometheus", { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" }, [PROMETHEUS_PODS], [9402]),
+  ];
+}
+
 export class CertManager extends AppComponent {
   readonly issuer: string;
   /** The issuer exists: Ingresses that name it can be created. */
@@ -24,18 +54,14 @@ export class CertManager extends AppComponent {
 
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:apps:CertManager", name, args, opts);
-    const ns = this.manifest("namespace", namespace("cert-manager"));
+    const ns = this.manifest("namespace", namespace(CERT_MANAGER_NAMESPACE));
+    const policies = this.isolate(ns, certManagerPolicies());
     const release = this.release("cert-manager", {
       name: "cert-manager",
-      namespace: "cert-manager",
+      namespace: CERT_MANAGER_NAMESPACE,
       chart: CHARTS.certManager,
-      // crds.enabled replaces the deprecated installCRDs; metrics scraped by Prometheus for the expiry alert.
-      values: {
-        crds: { enabled: true, keep: true },
-        prometheus: { enabled: true },
-        podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "9402", "prometheus.io/path": "/metrics" },
-      },
-    }, { dependsOn: [ns] });
+      values: certManagerValues(),
+    }, { dependsOn: [ns, ...policies] });
     this.issuer = issuerName(args.acmeServer);
     this.ready = this.manifest("issuer", clusterIssuer(args.acmeServer, args.acmeEmail, args.ingressClassName), { dependsOn: [release, ...args.dependsOn] });
     this.registerOutputs({ issuer: this.issuer });

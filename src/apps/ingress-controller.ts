@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
 import { AppArgs, AppComponent } from "./app-component";
-import { INGRESS_CLASS, IngressContract, ingressValues } from "./ingress-values";
+import { INGRESS_CLASS, IngressContract, ingressControllerPolicies, ingressValues } from "./ingress-values";
 import { namespace } from "./manifest";
 
 export interface IngressControllerArgs extends AppArgs {
@@ -22,6 +22,7 @@ export class IngressController extends AppComponent {
     const c = args.contract;
     const ns = c.controller === "traefik" ? "traefik" : "ingress-nginx";
     const nsRes = this.manifest("namespace", namespace(ns));
+    this.isolate(nsRes, ingressControllerPolicies(c));
     this.ingressClassName = INGRESS_CLASS[c.controller];
     this.ready = this.release(c.controller, {
       name: c.controller,

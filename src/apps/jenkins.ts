@@ -6,10 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
 import { AppArgs, AppComponent } from "./app-component";
+import { AppAccess, allowlistAnnotations, allowlistMiddleware } from "./client-access";
 import { AGENT_KEY_SECRET, agentsCasc, escapeForChartCasc, jobsCasc } from "./jenkins-casc";
 import { MatrixCredential, MATRIX_TARGETS_SECRET, matrixTargetsSecretData, withMatrixCredentials } from "./jenkins-casc";
 import { retainedClaim } from "./longhorn-values";
 import { Manifest, namespace, opaqueSecret } from "./manifest";
+import { appPolicies } from "./network-policy";
 import { ingressTls, TlsPlan } from "./tls";
 import { generatedPassword } from "../components/generated-secrets";
 
@@ -41,6 +43,7 @@ export interface JenkinsArgs extends AppArgs {
   readonly hostname: string;
   readonly ingressClassName: string;
   readonly tls: TlsPlan;
+  readonly access: AppAccess;
   readonly storageGbs: number;
   readonly executorsPerAgent: number;
   readonly agents: readonly JenkinsAgentRef[];
@@ -54,7 +57,32 @@ export interface JenkinsArgs extends AppArgs {
   readonly dependsOn: pulumi.Resource[];
 }
 
-export function jenkinsValues(a: { hostname: string; ingressClassName: string; tls: TlsPlan; agentsCasc: string; jobDsl?: string }): Record<string, unknown> {
+/** The controller's HTTP port (chart value controller.targetPort, default 8080 in values.yaml @jenkins-5.9.53). */
+export const JENKINS_HTTP_PORT = 8080;
+/** The controller's pods: the StatefulSet's selector (charts/jenkins/templates/jenkins-controller-statefulset.yaml @jenkins-5.9.53). */
+export const JENKINS_CONTROLLER_PODS = { "app.kubernetes.io/component": "jenkins-controller", "app.kubernetes.io/instance": "jenkins" } as const;
+
+/**
+ * Pod Security `restricted` for the controller pod. The chart renders the pod context
+ * from podSecurityContextOverride and puts controller.containerSecurityContext on the
+ * jenkins and init containers, the sidecar's own on config-reload
+ * (charts/jenkins/templates/jenkins-controller-statefulset.yaml @jenkins-5.9.53); its
+ * defaults lack seccomp and the capability drop.
+ */
+const RESTRICTED_CONTAINER = { runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+
+/**
+ * The TCP agent listener (50000) stays closed: agents connect over SSH. The chart sets
+ * JCasC `slaveAgentPort` to controller.agentListenerPort unconditionally
+ * (templates/_helpers.tpl @jenkins-5.9.53); Jenkins ignores that setter when
+ * jenkins.model.Jenkins.slaveAgentPortEnforce is true and takes the port (-1: off)
+ * from the system property (jenkinsci/jenkins core/src/main/java/jenkins/model/Jenkins.java,
+ * setSlaveAgentPort). The image's jenkins.sh adds its own slaveAgentPort property only
+ * when JAVA_OPTS has none (jenkinsci/docker jenkins.sh).
+ */
+export const AGENT_LISTENER_OFF = "-Djenkins.model.Jenkins.slaveAgentPort=-1 -Djenkins.model.Jenkins.slaveAgentPortEnforce=true";
+
+export function jenkinsValues(a: { hostname: string; ingressClassName: string; tls: TlsPlan; access: AppAccess; agentsCasc: string; jobDsl?: string }): Record<string, unknown> {
   const t = ingressTls(a.tls, a.hostname, "jenkins-tls");
   const configScripts: Record<string, string> = { "ci-agents": a.agentsCasc };
   if (a.jobDsl) configScripts["seed-jobs"] = escapeForChartCasc(jobsCasc(a.jobDsl));
@@ -69,13 +97,24 @@ export function jenkinsValues(a: { hostname: string; ingressClassName: string; t
       installLatestPlugins: false,
       additionalExistingSecrets: [{ name: AGENT_KEY_SECRET.name, keyName: AGENT_KEY_SECRET.key }],
       JCasC: { defaultConfig: true, configScripts },
-      ingress: { enabled: true, ingressClassName: a.ingressClassName, hostName: a.hostname, annotations: t.annotations, tls: t.tls },
-      podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/path": "/prometheus", "prometheus.io/port": "8080" },
+      ingress: { enabled: true, ingressClassName: a.ingressClassName, hostName: a.hostname, annotations: { ...t.annotations, ...allowlistAnnotations(a.access, JENKINS_NAMESPACE) }, tls: t.tls },
+      podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/path": "/prometheus", "prometheus.io/port": String(JENKINS_HTTP_PORT) },
+      // No agent Service; the listener itself is off through the system properties.
+      agentListenerEnabled: false,
+      javaOpts: AGENT_LISTENER_OFF,
+      podSecurityContextOverride: { runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } },
+      containerSecurityContext: RESTRICTED_CONTAINER,
+      sidecars: { configAutoReload: { containerSecurityContext: RESTRICTED_CONTAINER } },
     },
     // Kubernetes pod agents are off: Docker jobs need the VMs' real daemons.
     agent: { enabled: false },
     persistence: { enabled: true, existingClaim: HOME_CLAIM },
   };
+}
+
+/** The ingress controller and Prometheus reach the controller's HTTP port; nothing else gets in (no agent listener). */
+export function jenkinsPolicies(access: AppAccess): Manifest[] {
+  return appPolicies({ namespace: JENKINS_NAMESPACE, controller: access.controller, web: { pods: JENKINS_CONTROLLER_PODS, ports: [JENKINS_HTTP_PORT] }, metrics: { pods: JENKINS_CONTROLLER_PODS, ports: [JENKINS_HTTP_PORT] }, withinNamespace: true });
 }
 
 export function jenkinsAdminSecret<T>(user: string, password: T): Manifest {
@@ -93,6 +132,9 @@ export class Jenkins extends AppComponent {
   constructor(name: string, args: JenkinsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:apps:Jenkins", name, args, opts);
     const ns = this.manifest("namespace", namespace(JENKINS_NAMESPACE));
+    this.isolate(ns, jenkinsPolicies(args.access));
+    const middleware = allowlistMiddleware(args.access, JENKINS_NAMESPACE);
+    const allowlist = middleware ? [this.manifest("client-allowlist", middleware, { dependsOn: [ns, ...args.dependsOn] })] : [];
     this.adminPassword = generatedPassword(this.childName("admin-password"), 32, this.childOpts());
     const pw = this.adminPassword;
     const admin = this.secretManifest("admin-secret", (s) => jenkinsAdminSecret("admin", s(pw)), { dependsOn: [ns] });
@@ -110,9 +152,9 @@ export class Jenkins extends AppComponent {
     });
     const agents = pulumi.all(args.agents.map((a) => pulumi.all([a.ip, a.hostPublicKey]).apply(([host, hostKey]) => ({ name: a.name, host, hostKey }))));
     const values = agents.apply((list) =>
-      withMatrixCredentials(jenkinsValues({ hostname: args.hostname, ingressClassName: args.ingressClassName, tls: args.tls, agentsCasc: agentsCasc(list, args.executorsPerAgent), jobDsl: args.jobDsl }), matrixCreds),
+      withMatrixCredentials(jenkinsValues({ hostname: args.hostname, ingressClassName: args.ingressClassName, tls: args.tls, access: args.access, agentsCasc: agentsCasc(list, args.executorsPerAgent), jobDsl: args.jobDsl }), matrixCreds),
     );
-    this.release("jenkins", { name: "jenkins", namespace: JENKINS_NAMESPACE, chart: CHARTS.jenkins, values }, { dependsOn: [admin, key, ...matrixSecret, home, ...this.suppliedTls(args.tls, JENKINS_NAMESPACE, ns), ...args.dependsOn] });
+    this.release("jenkins", { name: "jenkins", namespace: JENKINS_NAMESPACE, chart: CHARTS.jenkins, values }, { dependsOn: [admin, key, ...matrixSecret, home, ...allowlist, ...this.suppliedTls(args.tls, JENKINS_NAMESPACE, ns), ...args.dependsOn] });
     this.url = `https://${args.hostname}`;
     this.registerOutputs({ url: this.url });
   }

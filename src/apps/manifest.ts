@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import { podSecurityLabels } from "./pod-security";
 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
 
@@ -20,6 +21,7 @@ const KINDS: Record<string, ResourceClass> = {
   "v1/PersistentVolumeClaim": k8s.core.v1.PersistentVolumeClaim,
   "apps/v1/Deployment": k8s.apps.v1.Deployment,
   "networking.k8s.io/v1/Ingress": k8s.networking.v1.Ingress,
+  "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
   "storage.k8s.io/v1/StorageClass": k8s.storage.v1.StorageClass,
 };
 
@@ -37,8 +39,9 @@ export function renderManifest(m: Manifest): string {
   return stringify(m);
 }
 
+/** A namespace, with its Pod Security Admission level (src/apps/pod-security.ts). */
 export function namespace(name: string, labels: Record<string, string> = {}): Manifest {
-  return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "app.kubernetes.io/managed-by": "ci-infra", ...labels } } };
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "app.kubernetes.io/managed-by": "ci-infra", ...podSecurityLabels(name), ...labels } } };
 }
 
 /** An Opaque Secret; values are whatever the caller passes (real secrets, or placeholders for the plan). */

@@ -14,8 +14,14 @@ export const ACME_SERVERS = {
 export const SUPPLIED_TLS_SECRET = "ci-infra-tls";
 
 export type TlsPlan =
-  | { readonly mode: "acme"; readonly issuer: string }
-  | { readonly mode: "secret"; readonly certificate: import("@pulumi/pulumi").Output<string>; readonly privateKey: import("@pulumi/pulumi").Output<string> };
+  | { readonly mode: "acme"; readonly issuer: string; readonly server: keyof typeof ACME_SERVERS }
+  | {
+      readonly mode: "secret";
+      readonly certificate: import("@pulumi/pulumi").Output<string>;
+      readonly privateKey: import("@pulumi/pulumi").Output<string>;
+      /** PEM of the issuing CA when it is not publicly trusted. */
+      readonly caCertificate?: string;
+    };
 
 export function issuerName(server: keyof typeof ACME_SERVERS): string {
   return `letsencrypt-${server}`;

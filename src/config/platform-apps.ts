@@ -2,8 +2,9 @@
  * Config of what runs on the cluster: TLS, the apps and Longhorn. Part of the
  * `oci-platform` program's schema; hostnames default to `<app>.<domain>`.
  */
+import { X509Certificate } from "node:crypto";
 import { z } from "zod";
-import { floatingImage } from "../versions";
+import { GITHUB_BOT } from "../versions";
 import { cidr, dnsName, intIn, secretString } from "./rules";
 import { parseCidr } from "./cidr";
 import { CATALOG } from "../matrix/catalog";
@@ -39,6 +40,33 @@ export function cronIntervalHours(cron: string): number | undefined {
 
 const IMAGE_RE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
+/**
+ * The bot's image is pinned when it names a digest, or a tag that is the full
+ * longhorn/bot commit it was built from (what .github/workflows/github-bot-image.yml
+ * pushes, once per commit). Version and moving tags can be pushed again.
+ */
+export function botImagePin(image: string): { digest: string } | { commit: string } | undefined {
+  const digest = /@(sha256:[a-f0-9]{64})$/.exec(image);
+  if (digest) return { digest: digest[1] };
+  const tag = /:([0-9a-f]{40})$/.exec(image.slice(image.lastIndexOf("/") + 1));
+  return tag ? { commit: tag[1] } : undefined;
+}
+
+/** Who may reach an app, narrowing `network.clientCidrs` at the ingress controller. */
+const appClientCidrs = () =>
+  z.array(cidr(), { error: "must be a list of CIDRs" }).min(1, { error: "must list at least one CIDR (leave the key out to admit every client the load balancer admits)" }).optional();
+
+/** PEM certificates, each parsed. */
+function pemCertificates(text: string): X509Certificate[] | undefined {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (!blocks) return undefined;
+  try {
+    return blocks.map((b) => new X509Certificate(b));
+  } catch {
+    return undefined;
+  }
+}
+
 export const platformAppsShape = {
   /** Protect stateful resources (CA keys, the reserved IP, app volumes, backup bucket) against deletion. */
   protect: z.boolean({ error: "must be true or false" }).default(true),
@@ -72,6 +100,14 @@ export const platformAppsShape = {
       certificate: secretString().optional(),
       /** PEM private key of that certificate (mode secret). */
       privateKey: secretString().optional(),
+      /**
+       * PEM of the CA that issued `certificate`, when it is not in public trust stores
+       * (mode secret). Rancher then hands it to its agents (strict agent TLS).
+       */
+      caCertificate: z
+        .string({ error: "must be a PEM certificate" })
+        .refine((v) => pemCertificates(v)?.every((c) => c.ca) ?? false, { error: "must be one or more PEM CA certificates (-----BEGIN CERTIFICATE-----, basic constraints CA:TRUE)" })
+        .optional(),
     })
     .prefault({})
     .superRefine((t, ctx) => {
@@ -81,11 +117,20 @@ export const platformAppsShape = {
           if (!t[k]) ctx.addIssue({ code: "custom", path: [k], message: "must be set (with --secret) when mode is secret" });
         }
       }
+      if (t.mode === "acme" && t.caCertificate) ctx.addIssue({ code: "custom", path: ["caCertificate"], message: "must not be set when mode is acme: the Let's Encrypt roots are known" });
     }),
-  rancher: z.strictObject({ hostname: dnsName().optional() }).prefault({}),
+  rancher: z
+    .strictObject({
+      hostname: dnsName().optional(),
+      /** Clients admitted to Rancher (downstream clusters' agents connect here too). */
+      clientCidrs: appClientCidrs(),
+    })
+    .prefault({}),
   jenkins: z
     .strictObject({
       hostname: dnsName().optional(),
+      /** Clients admitted to Jenkins. */
+      clientCidrs: appClientCidrs(),
       /** Executors on each ci-agent VM: concurrent Docker jobs per VM. */
       executorsPerAgent: intIn(1, 32).default(2),
       /** JENKINS_HOME volume on Longhorn. */
@@ -95,6 +140,8 @@ export const platformAppsShape = {
   grafana: z
     .strictObject({
       hostname: dnsName().optional(),
+      /** Clients admitted to Grafana. */
+      clientCidrs: appClientCidrs(),
       storageGbs: intIn(1, 1024).default(10),
       /** Where alerts go (Slack-compatible or generic webhook URL); a secret, it often embeds a token. */
       alertWebhookUrl: secretString().optional(),
@@ -110,13 +157,22 @@ export const platformAppsShape = {
     .strictObject({
       enabled: z.boolean({ error: "must be true or false" }).default(false),
       hostname: dnsName().optional(),
-      /** The bot's image, pinned by digest (`repo@sha256:...`) or an immutable tag. */
+      /** Clients admitted to the webhook endpoint (GitHub's hook ranges, api.github.com/meta). */
+      clientCidrs: appClientCidrs(),
+      /**
+       * The bot's image as built by .github/workflows/github-bot-image.yml: by digest
+       * (`repo@sha256:<digest>`) or by the longhorn/bot commit tag (`repo:<40 hex>`).
+       * longhorn/bot itself publishes only the moving :master tag.
+       */
       image: z
         .string()
         .regex(IMAGE_RE, { error: "must be an image reference such as registry.example.org/github-bot@sha256:<digest>" })
-        // The same test as the image-pinned policy rule. longhorn/bot's CI publishes only
-        // the moving :master tag, hence no default: mirror or build it and pin the digest.
-        .refine((i) => floatingImage(i) === undefined, { error: "must be pinned by digest or a version tag, not a moving tag such as latest or master; longhorn/bot publishes only :master, so mirror it and pin the digest" })
+        .refine((i) => botImagePin(i) !== undefined, {
+          error: "must be pinned by digest (<repo>@sha256:<64 hex>) or by the 40-hex longhorn/bot commit it was built from (<repo>:<commit>, as .github/workflows/github-bot-image.yml pushes it); other tags (master, latest, versions) can be pushed again",
+        })
+        .refine((i) => { const p = botImagePin(i); return !p || !("commit" in p) || p.commit === GITHUB_BOT.commit; }, {
+          error: `must carry the commit pinned in src/versions.ts (GITHUB_BOT.commit ${GITHUB_BOT.commit}), the one the image workflow builds; for another build, give its digest`,
+        })
         .optional(),
       /** GitHub token the bot calls the API with. */
       githubToken: secretString().optional(),

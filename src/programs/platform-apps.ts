@@ -6,6 +6,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppComponent } from "../apps/app-component";
 import { CertManager } from "../apps/cert-manager";
+import type { AppAccess } from "../apps/client-access";
 import { GithubBot } from "../apps/github-bot";
 import { appHosts } from "../apps/hosts";
 import { IngressController } from "../apps/ingress-controller";
@@ -63,6 +64,8 @@ export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHa
       externalTrafficPolicy: s.ingress.externalTrafficPolicy,
       // Required anti-affinity: never more replicas than nodes to spread them on.
       replicas: Math.min(s.ingress.replicas, clusterNodes),
+      // k3s servers run workloads too: every cluster node can hold a controller pod.
+      nodes: clusterNodes,
       proxyProtocolFrom: s.ingress.externalTrafficPolicy === "Local" ? [s.network.lbSubnetCidr] : [s.network.lbSubnetCidr, s.network.nodeSubnetCidr, POD_CIDR],
     },
   }));
@@ -71,19 +74,22 @@ export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHa
   const ready = [storage.ready, ingress.ready];
   if (s.tls.mode === "acme") {
     const cm = add(new CertManager(`${stack}-cert-manager`, { provider, acmeServer: s.tls.acmeServer, acmeEmail: s.tls.acmeEmail!, ingressClassName: ingress.ingressClassName, dependsOn: [ingress.ready] }));
-    tls = { mode: "acme", issuer: cm.issuer };
+    tls = { mode: "acme", issuer: cm.issuer, server: s.tls.acmeServer };
     ready.push(cm.ready);
   } else {
     // Each app puts the supplied certificate in its own namespace.
-    tls = { mode: "secret", certificate: s.tls.certificate!, privateKey: s.tls.privateKey! };
+    tls = { mode: "secret", certificate: s.tls.certificate!, privateKey: s.tls.privateKey!, caCertificate: s.tls.caCertificate };
   }
   const web = { ingressClassName: ingress.ingressClassName, tls };
+  // Each app's own client list, enforced by the ingress controller (src/apps/client-access.ts).
+  const access = (clientCidrs?: readonly string[]): AppAccess => ({ controller: s.ingress.controller, clientCidrs });
 
-  const rancher = add(new Rancher(`${stack}-rancher`, { provider, ...web, hostname: hosts.rancher, replicas: Math.min(s.nodes.server.count, 3), dependsOn: ready }));
+  const rancher = add(new Rancher(`${stack}-rancher`, { provider, ...web, hostname: hosts.rancher, access: access(s.rancher.clientCidrs), replicas: Math.min(s.nodes.server.count, 3), dependsOn: ready }));
   const jenkins = add(new Jenkins(`${stack}-jenkins`, {
     provider,
     ...web,
     hostname: hosts.jenkins,
+    access: access(s.jenkins.clientCidrs),
     storageGbs: s.jenkins.storageGbs,
     executorsPerAgent: s.jenkins.executorsPerAgent,
     agents: c.agents,
@@ -98,6 +104,7 @@ export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHa
     provider,
     ...web,
     hostname: hosts.grafana,
+    access: access(s.grafana.clientCidrs),
     grafanaStorageGbs: s.grafana.storageGbs,
     prometheusStorageGbs: s.prometheus.storageGbs,
     retentionDays: s.prometheus.retentionDays,
@@ -118,6 +125,7 @@ export function platformApps(stack: string, s: OciPlatformSettings, c: ClusterHa
       provider,
       ...web,
       hostname: hosts.bot,
+      access: access(s.githubBot.clientCidrs),
       image: s.githubBot.image!,
       basicAuthUser: s.githubBot.basicAuthUser,
       githubToken: s.githubBot.githubToken!,

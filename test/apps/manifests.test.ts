@@ -3,15 +3,18 @@
  * Kubernetes API schemas (kubernetes-models), with secrets as placeholders.
  */
 import { describe, expect, it } from "vitest";
-import { botDeployment, botIngress, botSecret, botService } from "../../src/apps/github-bot";
-import { agentKeySecret, jenkinsAdminSecret } from "../../src/apps/jenkins";
+import { certManagerPolicies } from "../../src/apps/cert-manager";
+import { botDeployment, botIngress, botPolicies, botSecret, botService } from "../../src/apps/github-bot";
+import { ingressControllerPolicies } from "../../src/apps/ingress-values";
+import { agentKeySecret, jenkinsAdminSecret, jenkinsPolicies } from "../../src/apps/jenkins";
 import { backupSecret, retainedClaim, retainStorageClass } from "../../src/apps/longhorn-values";
 import { Manifest, namespace } from "../../src/apps/manifest";
-import { dashboardsConfigMap } from "../../src/apps/monitoring";
-import { rancherBootstrapSecret } from "../../src/apps/rancher";
+import { dashboardsConfigMap, monitoringPolicies } from "../../src/apps/monitoring";
+import { rancherBootstrapSecret, rancherCaSecret, rancherPolicies } from "../../src/apps/rancher";
 import { clusterIssuer, tlsSecret } from "../../src/apps/tls";
 
-const bot = { image: "registry.example.org/github-bot@sha256:" + "a".repeat(64), hostname: "bot.example.org", ingressClassName: "traefik", tls: { mode: "acme" as const, issuer: "letsencrypt-production" }, basicAuthUser: "github" };
+const bot = { image: "registry.example.org/github-bot@sha256:" + "a".repeat(64), hostname: "bot.example.org", ingressClassName: "traefik", tls: { mode: "acme" as const, issuer: "letsencrypt-production", server: "production" as const }, basicAuthUser: "github", access: { controller: "traefik" as const, clientCidrs: ["192.30.252.0/22"] } };
+const open = { controller: "traefik" as const };
 
 const manifests: [string, Manifest][] = [
   ["namespace", namespace("jenkins")],
@@ -27,6 +30,16 @@ const manifests: [string, Manifest][] = [
   ["dashboards", dashboardsConfigMap()],
   ["rancher bootstrap", rancherBootstrapSecret("[secret]")],
   ["tls secret", tlsSecret("jenkins", "[secret]", "[secret]")],
+  ["rancher CA bundle", rancherCaSecret("-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n")],
+  ...[
+    ...ingressControllerPolicies({ controller: "traefik", httpNodePort: 30080, httpsNodePort: 30443, healthNodePort: 30254, externalTrafficPolicy: "Cluster", replicas: 2, nodes: 3, proxyProtocolFrom: [] }),
+    ...ingressControllerPolicies({ controller: "ingress-nginx", httpNodePort: 30080, httpsNodePort: 30443, healthNodePort: 30254, externalTrafficPolicy: "Cluster", replicas: 2, nodes: 3, proxyProtocolFrom: [] }),
+    ...certManagerPolicies(),
+    ...rancherPolicies(open),
+    ...jenkinsPolicies(open),
+    ...monitoringPolicies(open),
+    ...botPolicies(open),
+  ].map((m): [string, Manifest] => [`network policy ${m.metadata.namespace}/${m.metadata.name}`, m]),
 ];
 
 async function modelFor(m: Manifest): Promise<{ validate(): void } | undefined> {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { ALERT_RULES, renderAlertRules } from "../../src/apps/alert-rules";
+import { certManagerValues } from "../../src/apps/cert-manager";
 import { DASHBOARDS } from "../../src/apps/dashboards";
 import { ingressNginxValues, traefikValues, TRAEFIK_PING_PORT } from "../../src/apps/ingress-values";
 import { agentsCasc, escapeForChartCasc, hostKeyForJenkins } from "../../src/apps/jenkins-casc";
@@ -11,8 +12,9 @@ import { grafanaValues, prometheusValues } from "../../src/apps/monitoring";
 import { rancherValues } from "../../src/apps/rancher";
 import { CONTROLLER_HEALTH_PATH } from "../../src/config/oci-platform";
 
-const contract = { httpNodePort: 30080, httpsNodePort: 30443, healthNodePort: 30254, externalTrafficPolicy: "Cluster" as const, replicas: 2, proxyProtocolFrom: ["10.0.0.0/24", "10.0.1.0/24", "10.42.0.0/16"] };
-const acme = { mode: "acme" as const, issuer: "letsencrypt-staging" };
+const contract = { httpNodePort: 30080, httpsNodePort: 30443, healthNodePort: 30254, externalTrafficPolicy: "Cluster" as const, replicas: 2, nodes: 3, proxyProtocolFrom: ["10.0.0.0/24", "10.0.1.0/24", "10.42.0.0/16"] };
+const acme = { mode: "acme" as const, issuer: "letsencrypt-staging", server: "staging" as const };
+const open = { controller: "traefik" as const };
 
 describe("ingress controllers meet one NodePort contract", () => {
   it("traefik: NodePort web/websecure, /ping alone on its own entrypoint at the health NodePort", () => {
@@ -22,6 +24,8 @@ describe("ingress controllers meet one NodePort contract", () => {
     expect(v.ports.websecure.nodePort).toBe(30443);
     expect(v.ports.ping).toMatchObject({ port: TRAEFIK_PING_PORT, nodePort: 30254, expose: { default: true } });
     expect(v.additionalArguments).toContain("--ping.entrypoint=ping");
+    // The chart already passes --ping=true (traefik/templates/_podtemplate.tpl @v41.3.0): no duplicate.
+    expect(v.additionalArguments).not.toContain("--ping=true");
     // Probes must follow ping, or pods never become Ready.
     expect(v.deployment.healthchecksPort).toBe(TRAEFIK_PING_PORT);
     expect(v.api.dashboard).toBe(false);
@@ -68,9 +72,20 @@ describe("Longhorn", () => {
   });
 });
 
+describe("cert-manager", () => {
+  it("lets the chart annotate its controller for scraping instead of adding the same annotations again", () => {
+    const v = certManagerValues() as any;
+    // deploy/charts/cert-manager/templates/deployment.yaml @v1.21.1 adds prometheus.io/{path,scrape,port}
+    // itself when prometheus.enabled and neither a ServiceMonitor nor a PodMonitor is on.
+    expect(v.prometheus).toEqual({ enabled: true });
+    expect(v.podAnnotations).toBeUndefined();
+    expect(v.crds).toEqual({ enabled: true, keep: true });
+  });
+});
+
 describe("Rancher", () => {
   it("uses our ClusterIssuer through a secret-sourced ingress TLS, and never a password value", () => {
-    const v = rancherValues({ hostname: "rancher.example.org", replicas: 3, ingressClassName: "traefik", tls: acme }) as any;
+    const v = rancherValues({ hostname: "rancher.example.org", replicas: 3, ingressClassName: "traefik", tls: acme, access: open }) as any;
     expect(v).toMatchObject({ hostname: "rancher.example.org", replicas: 3, bootstrapPassword: "" });
     expect(v.ingress).toEqual({ ingressClassName: "traefik", extraAnnotations: { "cert-manager.io/cluster-issuer": "letsencrypt-staging" }, tls: { source: "secret", secretName: "tls-rancher-ingress" } });
   });
@@ -91,12 +106,22 @@ describe("Jenkins", () => {
   it("reads the agent key from the mounted Secret, never inline", () => {
     const cred = casc.credentials.system.domainCredentials[0].credentials[0].basicSSHUserPrivateKey;
     expect(cred.privateKeySource.directEntry.privateKey).toBe("${jenkins-agent-ssh-privateKey}");
-    const v = jenkinsValues({ hostname: "ci.example.org", ingressClassName: "traefik", tls: acme, agentsCasc: agentsCasc(agents, 2) }) as any;
+    const v = jenkinsValues({ hostname: "ci.example.org", ingressClassName: "traefik", tls: acme, access: open, agentsCasc: agentsCasc(agents, 2) }) as any;
     expect(v.controller.additionalExistingSecrets).toEqual([{ name: "jenkins-agent-ssh", keyName: "privateKey" }]);
     expect(v.controller.admin).toMatchObject({ existingSecret: "jenkins-admin", createSecret: true });
     expect(v.persistence).toEqual({ enabled: true, existingClaim: "jenkins-home" });
     expect(v.controller.ingress).toMatchObject({ enabled: true, hostName: "ci.example.org", tls: [{ hosts: ["ci.example.org"], secretName: "jenkins-tls" }] });
     expect(v.agent.enabled).toBe(false);
+  });
+
+  it("keeps the inbound agent listener (50000) closed: agents connect over SSH", () => {
+    const v = jenkinsValues({ hostname: "ci.example.org", ingressClassName: "traefik", tls: acme, access: open, agentsCasc: "" }) as any;
+    // No agent Service (charts/jenkins/templates/jenkins-agent-svc.yaml @jenkins-5.9.53) ...
+    expect(v.controller.agentListenerEnabled).toBe(false);
+    // ... and no listener: the chart's JCasC still sets slaveAgentPort 50000, which the enforced
+    // system property overrides with -1 (Jenkins.setSlaveAgentPort ignores it when enforced).
+    expect(v.controller.javaOpts).toContain("-Djenkins.model.Jenkins.slaveAgentPort=-1");
+    expect(v.controller.javaOpts).toContain("-Djenkins.model.Jenkins.slaveAgentPortEnforce=true");
   });
 
   it("pins every plugin to a version", () => {
@@ -106,7 +131,7 @@ describe("Jenkins", () => {
 
   it("seeds Job DSL with Helm's tpl and JCasC's ${} both escaped", () => {
     expect(escapeForChartCasc("x ${A} {{ b }}")).toBe('x ^${A} {{ "{{" }} b }}');
-    const v = jenkinsValues({ hostname: "ci.example.org", ingressClassName: "traefik", tls: acme, agentsCasc: "", jobDsl: "pipelineJob('a') { println \"${X}\" }" }) as any;
+    const v = jenkinsValues({ hostname: "ci.example.org", ingressClassName: "traefik", tls: acme, access: open, agentsCasc: "", jobDsl: "pipelineJob('a') { println \"${X}\" }" }) as any;
     expect(v.controller.JCasC.configScripts["seed-jobs"]).toContain("^${X}");
   });
 });
