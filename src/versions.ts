@@ -99,3 +99,19 @@ export function floatingImage(ref: string): string | undefined {
   if (FLOATING_TAGS.has(tag.toLowerCase()) || /^latest-/i.test(tag)) return `image ${ref} uses the floating tag "${tag}"`;
   return undefined;
 }
+
+/**
+ * Longhorn's GitHub bot (longhorn/bot, directory github-bot/, built from its own
+ * Dockerfile), pinned to a commit: upstream publishes only the moving
+ * `longhornio/github-bot:master`. .github/workflows/github-bot-image.yml builds this
+ * commit, pushes it tagged with the commit and records the digest; stacks refer to
+ * that image (src/config/platform-apps.ts accepts the commit tag or a digest).
+ * Checked: github-bot/Dockerfile and github-bot/gunicorn.conf.py (bind 0.0.0.0:8080)
+ * exist at this commit, the head of longhorn/bot master on 2026-03-27.
+ */
+export const GITHUB_BOT = {
+  repository: "longhorn/bot",
+  /** The workflow reads this line: keep the key, the quotes and 40 hex digits. */
+  commit: "937b18e87b98f77e382bde2aaeb0c602e8841d85",
+  context: "github-bot",
+} as const;

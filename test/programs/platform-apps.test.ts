@@ -138,19 +138,20 @@ describe("the GitHub bot", () => {
   const withBot = [set("githubBot.enabled", true), set("githubBot.image", BOT_IMAGE), set("githubBot.githubToken", "ghp_x")];
 
   it("requires a pinned image and a token set with --secret", () => {
-    expect(problems(() => parse("oci-staging", set("githubBot.enabled", true)))).toEqual([
+    expect(problems(() => parse("oci-staging", set("githubBot.enabled", true), set("githubBot.image", undefined), set("githubBot.githubToken", undefined)))).toEqual([
       "ci-infra:githubBot.githubToken is required: it must be set (pulumi config set --secret --path githubBot.githubToken) while the bot is enabled",
       "ci-infra:githubBot.image is required: it must be set while the bot is enabled: a pinned image of longhorn/bot (repo@sha256:<digest>)",
     ]);
     expect(problems(() => parse("oci-staging", ...withBot))).toEqual([
       "ci-infra:githubBot.githubToken must be set with `pulumi config set --secret --path 'githubBot.githubToken' ...`: a plaintext secret would be committed in the stack file",
     ]);
-    expect(problems(() => parse("oci-staging", set("githubBot.image", "longhornio/github-bot:master")))[0]).toMatch(/^ci-infra:githubBot.image must be pinned by digest or a version tag/);
+    // The full rule (digest or the pinned commit's tag) is tested in test/apps/github-bot.test.ts.
+    expect(problems(() => parse("oci-staging", set("githubBot.image", "longhornio/github-bot:master")))[0]).toMatch(/^ci-infra:githubBot.image must be pinned by digest/);
   });
 
   it("deploys behind the ingress at bot.<domain> with the token from a Secret", async () => {
     // The token as `pulumi config set --secret` stores it: encrypted in the stack file.
-    const file = stackFileWith("oci-staging", `  ci-infra:githubBot:\n    enabled: true\n    image: ${BOT_IMAGE}\n    githubToken:\n      secure: v1:AAAAc2VjcmV0\n`, /  ci-infra:githubBot:\n    enabled: false\n/);
+    const file = stackFileWith("oci-staging", `  ci-infra:githubBot:\n    enabled: true\n    image: ${BOT_IMAGE}\n    githubToken:\n      secure: v1:AAAAc2VjcmV0\n`, /  ci-infra:githubBot:\n(    .*\n)+/);
     const p = await planStack({ stack: "oci-staging", configFile: file });
     expect(p.outputs).toMatchObject({ botUrl: "https://bot.staging.infra.example.org", botWebhookUrl: "[secret]" });
     const dep = p.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!;
