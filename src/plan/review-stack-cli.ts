@@ -23,13 +23,19 @@ export function writeReviewStackFile(stack: string, target = stackFilePath(stack
   const droppedSecrets: string[] = [];
   const config = doc.get("config") as YAMLMap | undefined;
   if (created && isMap(config)) {
-    for (const item of [...config.items]) {
-      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
-      if (base.secretKeys.has(key.includes(":") ? key : `${PROJECT}:${key}`)) {
-        config.delete(item.key);
-        droppedSecrets.push(key);
+    // Drop each encrypted value, not the section around it: `githubBot.githubToken`
+    // goes, `githubBot.enabled` and `image` stay.
+    const dropSecure = (map: YAMLMap, path: string) => {
+      for (const item of [...map.items]) {
+        const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        const at = path ? `${path}.${key}` : key;
+        if (isMap(item.value) && item.value.has("secure")) {
+          map.delete(item.key);
+          droppedSecrets.push(at);
+        } else if (isMap(item.value)) dropSecure(item.value, at);
       }
-    }
+    };
+    if (base.secretKeys.size) dropSecure(config, "");
   }
   for (const o of reviewOverrides(stack, base.values)) doc.setIn(["config", o.key, ...o.path], o.value);
   // `pulumi config cp` copies config, not the ESC imports that bring the cloud credentials.
