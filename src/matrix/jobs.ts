@@ -4,7 +4,7 @@
  * upgrade path. Renderers and reports read these, so a job's name and versions are
  * worked out in one place.
  */
-import { KOPS_JOB } from "./data/kops";
+import { kopsUpgradeJobName } from "./data/kops";
 import { combinationLabel } from "./rules/problem";
 import { pathLabel } from "./rules/kops";
 import { harvesterCredentialIds, rancherCredentialIds } from "./targets";
@@ -99,9 +99,6 @@ function packagedSpelling(bundled: BundledChart | undefined, version: string): s
   return bundled && (bundled.upstream === version || bundled.packaged === version) ? bundled.packaged : version;
 }
 
-/** `1.24` → `124`, as kOps job names write versions. */
-const short = (minor: string) => minor.replace(".", "");
-
 export function upgradeJobs(catalog: Catalog): UpgradeJob[] {
   const patch = (minor: string) => {
     const p = catalog.kubernetes.find((m) => m.minor === minor)?.latestPatch;
@@ -112,8 +109,8 @@ export function upgradeJobs(catalog: Catalog): UpgradeJob[] {
     const skips = dedupe(catalog.kops.skips[path.to] ?? []);
     return {
       path,
-      // kOps' own naming: k<kubernetes>-ko<kops>; kOps releases track Kubernetes minors.
-      name: `e2e-kops-${KOPS_JOB.cloud}-upgrade-k${short(path.from)}-ko${short(path.from)}-to-k${short(path.to)}-ko${short(path.to)}`,
+      // kOps' own naming: k<kubernetes>-ko<kops>, with the kOps releases the path names.
+      name: kopsUpgradeJobName(path),
       label: pathLabel(path),
       kubernetesFrom: patch(path.from),
       kubernetesTo: patch(path.to),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CATALOG } from "../../src/matrix/catalog";
-import { NO_CREDENTIAL_PROVIDERS } from "../../src/matrix/data/kops";
+import { OLD_SDK_STORAGE_TESTS } from "../../src/matrix/data/kops";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import { bundleCheckScript, validationScript } from "../../src/matrix/pytest-job
 import { TARGET_OPTIONS } from "../../src/matrix/targets";
 import { HARVESTER_TESTS } from "../../src/versions";
 import { renderJobDsl } from "../../src/matrix/render/job-dsl";
-import { renderKopsUpgradeJobs } from "../../src/matrix/render/prow";
+import { KopsJobBinding, renderBoundKopsUpgradeJobs, renderKopsUpgradeJobs } from "../../src/matrix/render/prow";
 import { renderReport } from "../../src/matrix/render/report";
 import type { Catalog } from "../../src/matrix/types";
 import { ROW_2_11, SEED, withKops } from "./fixtures";
@@ -201,30 +201,56 @@ describe("Jenkins Job DSL", () => {
 });
 
 describe("kOps upgrade jobs (Prow YAML)", () => {
-  type Periodic = { name: string; cron: string; annotations: Record<string, string>; spec: { containers: { args: string[]; env: { name: string; value: string }[] }[] } };
-  const periodics = (catalog?: Catalog): Periodic[] => parse(renderKopsUpgradeJobs(catalog)).periodics;
+  type Periodic = {
+    name: string;
+    cron: string;
+    cluster: string;
+    extra_refs: { repo: string; base_ref: string }[];
+    annotations: Record<string, string>;
+    spec: { containers: { args: string[]; env: { name: string; value: string }[] }[] };
+  };
+  const binding: KopsJobBinding = {
+    cluster: "build-cluster",
+    serviceAccountName: "kops-e2e",
+    resources: { cpu: "4", memory: "6Gi" },
+    env: { KOPS_STATE_STORE: "s3://state" },
+    volumes: [],
+    volumeMounts: [],
+    clusterDomain: "tests.example.org",
+    zones: ["us-east-2a", "us-east-2b"],
+    createFlags: ["--set=cluster.spec.iam.permissionsBoundary=arn:aws:iam::1:policy/b"],
+  };
+  const periodics = (catalog?: Catalog): Periodic[] => parse(renderBoundKopsUpgradeJobs(binding, catalog)).periodics;
   const env = (p: Periodic) => Object.fromEntries(p.spec.containers[0].env.map((e) => [e.name, e.value]));
 
-  it("parses and holds one job per upgrade path, from → to with the skip it needs", () => {
+  it("holds one job per upgrade path, named by its Kubernetes and kOps versions, bound to the stack", () => {
     const jobs = periodics();
-    expect(jobs.map((j) => j.name)).toEqual(["e2e-kops-aws-upgrade-k124-ko124-to-k125-ko125", "e2e-kops-aws-upgrade-k125-ko125-to-k126-ko126"]);
-    expect(env(jobs[0])).toMatchObject({ KOPS_VERSION_A: "1.24", K8S_VERSION_A: "v1.24.17", KOPS_VERSION_B: "1.25", K8S_VERSION_B: "v1.25.16", SKIP_REGEX: "NoCredentialProviders" });
-    expect(env(jobs[1])).toMatchObject({ K8S_VERSION_A: "v1.25.16", K8S_VERSION_B: "v1.26.15", SKIP_REGEX: "NoCredentialProviders" });
+    expect(jobs.map((j) => j.name)).toEqual(["e2e-kops-aws-upgrade-k124-ko127-to-k125-ko128", "e2e-kops-aws-upgrade-k125-ko128-to-k126-ko129"]);
+    // A: the newest release of kOps 1.27, downloaded; B: the release-1.28 marker.
+    expect(env(jobs[0])).toMatchObject({ KOPS_VERSION_A: "v1.27.3", K8S_VERSION_A: "v1.24.17", KOPS_VERSION_B: "1.28", K8S_VERSION_B: "v1.25.16", KOPS_STATE_STORE: "s3://state" });
+    expect(env(jobs[1])).toMatchObject({ KOPS_VERSION_A: "v1.28.7", K8S_VERSION_A: "v1.25.16", KOPS_VERSION_B: "1.29", K8S_VERSION_B: "v1.26.15" });
     for (const j of jobs) {
+      expect(j.cluster).toBe("build-cluster");
       expect(j.spec.containers[0].args).toEqual(["./tests/e2e/scenarios/upgrade-ab/run-test.sh"]);
       expect(j.cron).toMatch(/^\d{1,2} \d-23\/8 \* \* \*$/);
-      expect(new RegExp(env(j).SKIP_REGEX).test("[sig-storage] fails with NoCredentialProviders")).toBe(true);
+      expect(env(j).KOPS_EXTRA_FLAGS).toMatch(/^--zones=us-east-2[ab] --set=cluster\.spec\.iam\.permissionsBoundary=arn:aws:iam::1:policy\/b$/);
+      expect(env(j).CLUSTER_NAME).toMatch(/^e2e-[0-9a-f]{10}\.tests\.example\.org$/);
     }
     // Schedules and cluster names are stable between runs.
-    expect(renderKopsUpgradeJobs()).toBe(renderKopsUpgradeJobs());
+    expect(renderBoundKopsUpgradeJobs(binding)).toBe(renderBoundKopsUpgradeJobs(binding));
     expect(new Set(jobs.map((j) => env(j).CLUSTER_NAME)).size).toBe(jobs.length);
   });
 
-  it("gives a job to a minor without skips an empty skip regex, and joins several skips", () => {
-    const flake = { regex: "\\[Feature:Foo\\]", reason: "flaky on 1.26", removeAfter: "1.26" };
-    const jobs = periodics(withKops({ skips: { "1.26": [NO_CREDENTIAL_PROVIDERS, flake, NO_CREDENTIAL_PROVIDERS] } }));
-    expect(jobs.map((j) => env(j).SKIP_REGEX)).toEqual(["", "NoCredentialProviders|\\[Feature:Foo\\]"]);
-    expect(jobs[1].annotations["ci-infra/skip-reasons"]).toContain("flaky on 1.26 (remove after 1.26)");
+  it("checks out the kOps tester that applies a minor's skips, and master when a minor has none", () => {
+    const jobs = periodics(withKops({ skips: { "1.26": [OLD_SDK_STORAGE_TESTS] } }));
+    expect(jobs.map((j) => j.extra_refs.find((r) => r.repo === "kops")!.base_ref)).toEqual(["master", "release-1.31"]);
+    expect(jobs[0].annotations["ci-infra/skips"]).toBeUndefined();
+    expect(jobs[1].annotations["ci-infra/skips"]).toContain("(remove after 1.26)");
+  });
+
+  it("without a stack, lists no job: an unbound job could not run", () => {
+    expect(parse(renderKopsUpgradeJobs()).periodics).toEqual([]);
+    expect(renderKopsUpgradeJobs()).toContain("prow/kops-upgrade-jobs.yaml");
   });
 });
 

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { CATALOG } from "../../src/matrix/catalog";
 import { catalogProblems } from "../../src/matrix/check";
-import { NO_CREDENTIAL_PROVIDERS } from "../../src/matrix/data/kops";
+import { KopsUpgradePath, OLD_SDK_STORAGE_TESTS } from "../../src/matrix/data/kops";
 import type { Catalog } from "../../src/matrix/types";
 import { ROW_2_10, ROW_2_11, ROW_2_9, SEED, withCombinations, withKops } from "./fixtures";
+
+/** An upgrade path with the kOps releases it runs (a path without them is refused). */
+const kopsPath = (from: string, to: string, kopsFrom: string, kopsTo: string): KopsUpgradePath => ({ from, to, kopsFrom, kopsTo });
 
 const M = "matrix harvester-cloud-provider-0.2.10 combination";
 
@@ -168,17 +171,17 @@ const BROKEN: [string, Catalog, string[]][] = [
   ],
   [
     "an upgrade path going backwards",
-    withKops({ paths: [...CATALOG.kops.paths, { from: "1.26", to: "1.25" }] }),
+    withKops({ paths: [...CATALOG.kops.paths, kopsPath("1.26", "1.25", "1.29", "1.29")] }),
     ["kops upgrade 1.26 → 1.25: an upgrade path must go forward, to a newer Kubernetes minor [upgrade-forward]"],
   ],
   [
     "an upgrade path to its own minor",
-    withKops({ paths: [...CATALOG.kops.paths, { from: "1.25", to: "1.25" }] }),
+    withKops({ paths: [...CATALOG.kops.paths, kopsPath("1.25", "1.25", "1.28", "1.28")] }),
     ["kops upgrade 1.25 → 1.25: an upgrade path must go forward, to a newer Kubernetes minor [upgrade-forward]"],
   ],
   [
     "an upgrade path leaving the window",
-    withKops({ paths: [...CATALOG.kops.paths, { from: "1.26", to: "1.27" }] }),
+    withKops({ paths: [...CATALOG.kops.paths, kopsPath("1.26", "1.27", "1.29", "1.30")] }),
     ["kops upgrade 1.26 → 1.27: both ends must be within the kOps window 1.24–1.26; drop paths older than the window (got 1.27 outside) [upgrade-window]"],
   ],
   [
@@ -188,12 +191,12 @@ const BROKEN: [string, Catalog, string[]][] = [
   ],
   [
     "a duplicate upgrade path",
-    withKops({ paths: [...CATALOG.kops.paths, { from: "1.24", to: "1.25" }] }),
+    withKops({ paths: [...CATALOG.kops.paths, kopsPath("1.24", "1.25", "1.27", "1.28")] }),
     ["kops upgrade 1.24 → 1.25: each upgrade path must appear once (got it 2 times) [no-duplicates]"],
   ],
   [
     "a minor of the window with no upgrade job",
-    withKops({ paths: [{ from: "1.24", to: "1.25" }] }),
+    withKops({ paths: [kopsPath("1.24", "1.25", "1.27", "1.28")] }),
     ["kops window 1.24–1.26: every minor after the oldest needs an upgrade path into it (got none into 1.26) [upgrade-coverage]"],
   ],
   [
@@ -205,25 +208,31 @@ const BROKEN: [string, Catalog, string[]][] = [
     "a skip kept past its removal version",
     withKops({
       window: { oldest: "1.24", newest: "1.27" },
-      paths: [...CATALOG.kops.paths, { from: "1.26", to: "1.27" }],
-      skips: { ...CATALOG.kops.skips, "1.27": [NO_CREDENTIAL_PROVIDERS] },
+      paths: [...CATALOG.kops.paths, kopsPath("1.26", "1.27", "1.29", "1.30")],
+      skips: { ...CATALOG.kops.skips, "1.27": [OLD_SDK_STORAGE_TESTS] },
     }),
-    ["kops skip /NoCredentialProviders/ for 1.27: a skip must be deleted once past its removal version 1.26 (got it in the 1.27 list) [skip-removal]"],
+    [`kops skip /${OLD_SDK_STORAGE_TESTS.regex}/ for 1.27: a skip must be deleted once past its removal version 1.26 (got it in the 1.27 list) [skip-removal]`],
   ],
   [
     "a skip list left behind when the window moved on",
     withKops({
       window: { oldest: "1.26", newest: "1.28" },
       paths: [
-        { from: "1.26", to: "1.27" },
-        { from: "1.27", to: "1.28" },
+        kopsPath("1.26", "1.27", "1.29", "1.30"),
+        kopsPath("1.27", "1.28", "1.30", "1.31"),
       ],
     }),
     ["kops skips for 1.25: skip lists must only exist for minors within the kOps window 1.26–1.28; remove the list with its version [skip-removal]"],
   ],
   [
     "a path to a minor without a pinned patch",
-    withKops({ window: { oldest: "1.24", newest: "1.30" }, paths: [...CATALOG.kops.paths, ...["1.27", "1.28", "1.29", "1.30"].map((to, i) => ({ from: ["1.26", "1.27", "1.28", "1.29"][i], to }))] }),
+    withKops({
+      window: { oldest: "1.24", newest: "1.30" },
+      paths: [
+        ...CATALOG.kops.paths,
+        ...["1.27", "1.28", "1.29", "1.30"].map((to, i) => kopsPath(["1.26", "1.27", "1.28", "1.29"][i], to, ["1.29", "1.30", "1.31", "1.31"][i], ["1.30", "1.31", "1.31", "1.31"][i])),
+      ],
+    }),
     ["kops upgrade 1.29 → 1.30: Kubernetes 1.30 needs a latestPatch in src/matrix/data/kubernetes.ts for the job to pin [known-versions]"],
   ],
 ];
@@ -236,16 +245,18 @@ describe("broken matrices", () => {
   it("reports every broken rule at once, not the first", () => {
     const catalog: Catalog = {
       ...withCombinations({ ...ROW_2_10, rke2: "v1.32.4+rke2r1" }),
-      kops: { ...CATALOG.kops, paths: [...CATALOG.kops.paths, { from: "1.26", to: "1.25" }] },
+      kops: { ...CATALOG.kops, paths: [...CATALOG.kops.paths, kopsPath("1.26", "1.25", "1.29", "1.29")] },
     };
     expect(catalogProblems(catalog).map((p) => p.match(/\[([a-z-]+)\]$/)?.[1])).toEqual(["kdm-provisionable", "chart-bundled", "upgrade-forward"]);
   });
 
-  it("rejects a skip regex that does not compile and a skip without a reason", () => {
+  it("rejects a skip regex that does not compile, a skip without a reason, test names or the tester that applies it", () => {
     const problems = catalogProblems(withKops({ skips: { "1.25": [{ regex: "(", reason: " ", removeAfter: "1.26" }] } }));
     expect(problems).toEqual([
       expect.stringMatching(/^kops skip \/\(\/ for 1\.25: regex must compile \(got Invalid regular expression: .*\) \[skip-entry\]$/),
       "kops skip /(/ for 1.25: reason must say why the tests are skipped [skip-entry]",
+      "kops skip /(/ for 1.25: a skip must be a test-name pattern: list the test names it is for (testNames), which it must match [skip-entry]",
+      "kops skip /(/ for 1.25: a skip must name where it is applied (appliedBy: the kOps ref whose tester adds it; the upgrade scenario reads no skip variable) [skip-entry]",
     ]);
   });
 

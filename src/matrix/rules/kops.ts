@@ -1,12 +1,17 @@
-/** Rules over kOps upgrade paths and their skip lists. */
+/** Rules over kOps upgrade paths, the kOps releases they run, and their skip lists. */
+import { KOPS_MIN_FOR_DISCOVERY_BUCKET, KOPS_RELEASES, KopsRelease, kopsVersionsOf, testerSkipOf } from "../data/kops";
 import type { Catalog, KopsUpgrades, UpgradePath } from "../types";
 import { compareMinors, isMinor } from "../version";
-import { problem } from "./problem";
+import { problem, RuleId } from "./problem";
+
+/** The kOps rules beyond the shared ids (docs/kops-ci.md lists them). */
+type KopsRuleId = RuleId | "kops-discovery-bucket" | "kops-supports-kubernetes";
+const kopsProblem = (subject: string, rule: string, id: KopsRuleId) => problem(subject, rule, id as RuleId);
 
 export const windowLabel = (w: KopsUpgrades["window"]) => `${w.oldest}–${w.newest}`;
 export const pathLabel = (p: UpgradePath) => `${p.from} → ${p.to}`;
 
-export function kopsProblems(catalog: Catalog): string[] {
+export function kopsProblems(catalog: Catalog, releases: readonly KopsRelease[] = KOPS_RELEASES): string[] {
   const { window } = catalog.kops;
   const windowSubject = `kops window ${windowLabel(window)}`;
   if (!isMinor(window.oldest) || !isMinor(window.newest)) {
@@ -15,7 +20,7 @@ export function kopsProblems(catalog: Catalog): string[] {
   if (compareMinors(window.oldest, window.newest) > 0) {
     return [problem(windowSubject, "oldest must not be newer than newest", "upgrade-window")];
   }
-  return [...pathProblems(catalog), ...coverageProblems(catalog), ...skipProblems(catalog.kops)];
+  return [...pathProblems(catalog), ...kopsReleaseProblems(catalog, releases), ...coverageProblems(catalog), ...skipProblems(catalog.kops), ...skipRefProblems(catalog.kops)];
 }
 
 const inWindow = (w: KopsUpgrades["window"], minor: string) => compareMinors(w.oldest, minor) <= 0 && compareMinors(minor, w.newest) <= 0;
@@ -44,6 +49,50 @@ function pathProblems(catalog: Catalog): string[] {
       const k = catalog.kubernetes.find((m) => m.minor === v);
       if (!k) problems.push(problem(subject, `Kubernetes minor must be one listed in src/matrix/data/kubernetes.ts (got ${v})`, "known-versions"));
       else if (!k.latestPatch) problems.push(problem(subject, `Kubernetes ${v} needs a latestPatch in src/matrix/data/kubernetes.ts for the job to pin`, "known-versions"));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Each path names the kOps it creates the cluster with and the one it upgrades
+ * with: releases we list, not going backwards, able to create the path's Kubernetes,
+ * and able to write to our discovery bucket.
+ */
+function kopsReleaseProblems(catalog: Catalog, releases: readonly KopsRelease[]): string[] {
+  const problems: string[] = [];
+  for (const p of catalog.kops.paths) {
+    const subject = `kops upgrade ${pathLabel(p)}`;
+    const v = kopsVersionsOf(p);
+    if (!v) {
+      problems.push(problem(subject, "a path must name its kOps releases, kopsFrom and kopsTo (kOps minors such as 1.27)", "known-versions"));
+      continue;
+    }
+    const sides: [string, string][] = [[v.kopsFrom, p.from], [v.kopsTo, p.to]];
+    for (const [kops, kubernetes] of sides) {
+      if (!isMinor(kops)) {
+        problems.push(problem(subject, `kOps versions must be minors such as 1.27 (got ${kops})`, "known-versions"));
+        continue;
+      }
+      if (compareMinors(kops, KOPS_MIN_FOR_DISCOVERY_BUCKET) < 0) {
+        problems.push(
+          kopsProblem(
+            subject,
+            `kOps ${kops} sets a public-read ACL on the OIDC documents, which the discovery bucket (ACLs disabled, BucketOwnerEnforced) refuses; use kOps ${KOPS_MIN_FOR_DISCOVERY_BUCKET} or newer (kubernetes/kops docs/releases/1.26-NOTES.md)`,
+            "kops-discovery-bucket",
+          ),
+        );
+        continue;
+      }
+      const release = releases.find((r) => r.minor === kops);
+      if (!release) {
+        problems.push(problem(subject, `kOps ${kops} must be listed in src/matrix/data/kops.ts KOPS_RELEASES with its oldest supported Kubernetes`, "known-versions"));
+      } else if (isMinor(kubernetes) && compareMinors(kubernetes, release.oldestKubernetes) < 0) {
+        problems.push(kopsProblem(subject, `kOps ${kops} cannot create the path's Kubernetes: its oldest supported is ${release.oldestKubernetes} (got Kubernetes ${kubernetes})`, "kops-supports-kubernetes"));
+      }
+    }
+    if (isMinor(v.kopsFrom) && isMinor(v.kopsTo) && compareMinors(v.kopsFrom, v.kopsTo) > 0) {
+      problems.push(problem(subject, `the upgrade must not go back to an older kOps (got ${v.kopsFrom} → ${v.kopsTo})`, "upgrade-forward"));
     }
   }
   return problems;
@@ -79,6 +128,17 @@ function skipProblems(kops: KopsUpgrades): string[] {
         problems.push(problem(subject, `regex must compile (got ${(err as Error).message})`, "skip-entry"));
       }
       if (!s.reason.trim()) problems.push(problem(subject, "reason must say why the tests are skipped", "skip-entry"));
+      const tester = testerSkipOf(s);
+      if (!tester || tester.testNames.length === 0) {
+        problems.push(problem(subject, "a skip must be a test-name pattern: list the test names it is for (testNames), which it must match", "skip-entry"));
+      } else {
+        for (const name of tester.testNames) {
+          if (!safeTest(s.regex, name)) problems.push(problem(subject, `regex must match each test name it lists (got no match for "${name}")`, "skip-entry"));
+        }
+      }
+      if (!tester?.appliedBy) {
+        problems.push(problem(subject, "a skip must name where it is applied (appliedBy: the kOps ref whose tester adds it; the upgrade scenario reads no skip variable)", "skip-entry"));
+      }
       if (!isMinor(s.removeAfter)) problems.push(problem(subject, `removeAfter must be a Kubernetes minor such as 1.26 (got ${s.removeAfter})`, "skip-entry"));
       else if (compareMinors(minor, s.removeAfter) > 0) {
         problems.push(problem(subject, `a skip must be deleted once past its removal version ${s.removeAfter} (got it in the ${minor} list)`, "skip-removal"));
@@ -86,4 +146,26 @@ function skipProblems(kops: KopsUpgrades): string[] {
     }
   }
   return problems;
+}
+
+function safeTest(regex: string, text: string): boolean {
+  try {
+    return new RegExp(regex).test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** A job checks out one kOps ref, so every skip its Kubernetes minor needs must come from the same tester. */
+function skipRefProblems(kops: KopsUpgrades): string[] {
+  return Object.entries(kops.skips).flatMap(([minor, entries]) => {
+    const refs = new Set(entries.map((e) => testerSkipOf(e)?.appliedBy.ref).filter((r): r is string => r !== undefined));
+    return refs.size > 1 ? [problem(`kops skips for ${minor}`, `skips of one minor must be applied by one kOps ref, the one its jobs check out (got ${[...refs].join(", ")})`, "skip-entry")] : [];
+  });
+}
+
+/** The kOps ref a job whose suite runs on Kubernetes `to` checks out: the tester of its skips, or the default. */
+export function testerRef(kops: KopsUpgrades, to: string, fallback: string): string {
+  const refs = (kops.skips[to] ?? []).map((e) => testerSkipOf(e)?.appliedBy.ref).filter((r): r is string => r !== undefined);
+  return refs[0] ?? fallback;
 }
