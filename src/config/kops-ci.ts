@@ -32,26 +32,56 @@ export const DEFAULT_BOSKOS_APIS = [
   "logging.googleapis.com",
 ] as const;
 /**
- * kOps on GCE creates VMs, networks, per-cluster service accounts (and binds them
- * in the project), a state-store bucket and DNS records: all inside a disposable
- * Boskos project, never the CI host project.
+ * What a kOps e2e run on GCE needs inside a disposable Boskos project: VMs and
+ * networks, running them as a service account, its state-store bucket (which
+ * kubetest2-kops creates in the project) and DNS. No role that can grant roles:
+ * kOps binds roles/container.serviceAgent at project level unless the cluster
+ * runs as an existing account (`--gce-service-account`; kubernetes/kops
+ * pkg/model/gcemodel/service_accounts.go), and granting that would take
+ * setIamPolicy on the project, which lets a job make itself owner.
  */
 export const DEFAULT_E2E_ROLES = [
   "roles/compute.admin",
-  "roles/iam.serviceAccountAdmin",
   "roles/iam.serviceAccountUser",
-  "roles/resourcemanager.projectIamAdmin",
   "roles/storage.admin",
   "roles/dns.admin",
 ] as const;
-/** Boskos' GCP janitor deletes what e2e runs leave behind, of the same kinds. */
+/**
+ * What the Boskos GCP janitor deletes (kubernetes-sigs/boskos cmd/janitor/gcp_janitor.py
+ * at 3563df0d: compute resources, logging sinks, service-account keys, after listing
+ * the enabled services). It deletes no bucket, no DNS zone and no service account.
+ */
 export const DEFAULT_JANITOR_ROLES = [
   "roles/compute.admin",
-  "roles/iam.serviceAccountAdmin",
-  "roles/storage.admin",
-  "roles/dns.admin",
   "roles/logging.configWriter",
+  "roles/iam.serviceAccountKeyAdmin",
+  "roles/serviceusage.serviceUsageViewer",
 ] as const;
+
+/**
+ * Roles that carry setIamPolicy on the project: whoever holds one can grant
+ * itself owner, so a CI identity never does.
+ */
+export const GRANTING_ROLES: readonly string[] = ["roles/resourcemanager.projectIamAdmin", "roles/iam.securityAdmin"];
+/** Roles of the organization or folder hierarchy, meaningless (or worse) on a pool project. */
+const ORG_LEVEL_ROLE = /^roles\/(resourcemanager\.(organization|folder)[A-Za-z]*|orgpolicy\.[A-Za-z.]+|billing\.[A-Za-z.]+|iam\.organizationRole[A-Za-z]*)$/;
+
+/**
+ * The Prow job limits kubernetes/test-infra's config tests allow on its build
+ * clusters (config/tests/jobs/jobs_test.go verifyPodQOSGuaranteed at 9cd5798c:
+ * requests equal limits, at most 7 CPU and 27Gi), and upstream's kOps upgrade jobs'
+ * own values (config/jobs/kubernetes/kops/kops-periodics-upgrades.yaml: 4 CPU, 6Gi).
+ */
+export const PROW_MAX = { cpu: 7, memoryGi: 27 } as const;
+export const PROW_DEFAULT_RESOURCES = { cpu: "4", memory: "6Gi" } as const;
+
+/**
+ * kOps names instance roles `<kind>.<cluster>` (longest kind: `apiservers.`) and
+ * truncates names past 64 characters with a hash (kubernetes/kops pkg/model/names.go
+ * IAMName, pkg/truncate, MaxLengthIAMRoleName in pkg/model/iam/types.go). Job cluster
+ * names are `e2e-<10 hex>.<clusterDomain>`, so the domain must leave room for both.
+ */
+export const MAX_CLUSTER_DOMAIN_CHARS = 64 - "apiservers.".length - "e2e-0123456789.".length;
 
 const digitsOf = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) ? String(v) : v);
 
@@ -133,6 +163,8 @@ const gcpRole = () =>
   z
     .string({ error: "must be a role name" })
     .refine((r) => !PRIMITIVE_ROLES.includes(r), { error: "must not be a primitive role (owner, editor, viewer): grant the predefined roles e2e needs", abort: true })
+    .refine((r) => !GRANTING_ROLES.includes(r), { error: "must not be a role that can grant roles (it carries setIamPolicy: a job holding it can make itself owner of the project)", abort: true })
+    .refine((r) => !ORG_LEVEL_ROLE.test(r), { error: "must not be an organization-level role (organization, folder, org policy, billing): pool identities act on their projects only", abort: true })
     .refine((r) => /^roles\/[a-zA-Z]+\.[a-zA-Z.]+$/.test(r), { error: "must be a predefined role such as roles/compute.admin" });
 
 const distinct = <T extends z.ZodTypeAny>(item: T, what: string) =>
@@ -141,10 +173,30 @@ const distinct = <T extends z.ZodTypeAny>(item: T, what: string) =>
     .min(1, { error: `must list at least one of ${what}` })
     .refine((l) => new Set(l).size === l.length, { error: "must not list a value twice" });
 
-const awsRegion = () =>
-  z.string({ error: "must be an AWS region" }).regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, { error: "must be an AWS region such as us-east-2" });
+const AWS_REGION_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const awsRegion = () => z.string({ error: "must be an AWS region" }).regex(AWS_REGION_RE, { error: "must be an AWS region such as us-east-2" });
+
+const AWS_ZONE_RE = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
+const awsZone = () => z.string({ error: "must be an availability zone" }).regex(AWS_ZONE_RE, { error: "must be an availability zone such as us-east-2a" });
 
 const DNS_LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+const K8S_NAME = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?";
+
+/** A CPU quantity in whole or milli cores (`4`, `3500m`), as Kubernetes writes it. */
+const cpuQuantity = () =>
+  z
+    .string({ error: "must be a CPU quantity" })
+    .regex(/^(\d+|\d+m)$/, { error: "must be a CPU quantity such as 4 or 3500m" })
+    .refine((q) => cores(q) > 0 && cores(q) <= PROW_MAX.cpu, { error: `must be more than 0 and at most ${PROW_MAX.cpu} CPUs (kubernetes/test-infra job policy: the job must fit an 8-core node)` });
+/** A memory quantity in Mi or Gi (`6Gi`). */
+const memoryQuantity = () =>
+  z
+    .string({ error: "must be a memory quantity" })
+    .regex(/^\d+(Mi|Gi)$/, { error: "must be a memory quantity such as 6Gi or 512Mi" })
+    .refine((q) => gibibytes(q) > 0 && gibibytes(q) <= PROW_MAX.memoryGi, { error: `must be more than 0 and at most ${PROW_MAX.memoryGi}Gi (kubernetes/test-infra job policy: the job must fit a 30G node)` });
+
+export const cores = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
+export const gibibytes = (q: string) => (q.endsWith("Gi") ? Number(q.slice(0, -2)) : Number(q.slice(0, -2)) / 1024);
 
 export const kopsCiSchema = z
   .strictObject({
@@ -183,6 +235,11 @@ export const kopsCiSchema = z
             publicRead: z.boolean({ error: "must be true or false" }).default(false),
             pullsAgeDays: ageDays().default(STAGING_DEFAULTS.pullsAgeDays),
             kopsAgeDays: ageDays().default(STAGING_DEFAULTS.kopsAgeDays),
+            /**
+             * The bucket exists already (the community-managed k8s-staging-kops):
+             * import it into the stack instead of creating it.
+             */
+            adopt: z.boolean({ error: "must be true or false" }).default(false),
           })
           .prefault({}),
         /** CI results (logs, junit) written by the e2e jobs. */
@@ -190,6 +247,8 @@ export const kopsCiSchema = z
           .strictObject({
             name: gcsBucket().default(RESULTS_DEFAULTS.name),
             ageDays: ageDays().default(RESULTS_DEFAULTS.ageDays),
+            /** The bucket exists already: import it instead of creating it. */
+            adopt: z.boolean({ error: "must be true or false" }).default(false),
           })
           .prefault({}),
       })
@@ -254,11 +313,22 @@ export const kopsCiSchema = z
         /** Regions where e2e clusters may be created; EC2, SQS and EventBridge rights stop there. */
         clusterRegions: distinct(awsRegion(), "regions"),
         /**
+         * Zones the jobs pin (one per job, `--zones`), each inside clusterRegions:
+         * without them kubetest2-kops picks a random region of its own list
+         * (kubernetes/kops tests/e2e/kubetest2-kops/aws/zones.go RandomZones).
+         */
+        clusterZones: distinct(awsZone(), "zones"),
+        /**
          * Parent DNS zone of every e2e cluster name (`<id>.<clusterDomain>`). kOps
          * names its IAM roles and instance profiles `<kind>.<cluster name>`, so the
          * role's IAM rights are limited to names ending in this domain.
          */
-        clusterDomain: z.string({ error: "must be a DNS name" }).regex(new RegExp(`^(?=.{1,200}$)${DNS_LABEL}(\\.${DNS_LABEL})+$`), { error: "must be a lowercase DNS zone such as tests-kops-aws.ci.example.org" }),
+        clusterDomain: z
+          .string({ error: "must be a DNS name" })
+          .regex(new RegExp(`^(?=.{1,200}$)${DNS_LABEL}(\\.${DNS_LABEL})+$`), { error: "must be a lowercase DNS zone such as tests-kops-aws.ci.example.org" })
+          .refine((d) => d.length <= MAX_CLUSTER_DOMAIN_CHARS, {
+            error: `must be at most ${MAX_CLUSTER_DOMAIN_CHARS} characters: kOps truncates role names past 64 (apiservers.e2e-<10 hex>.<domain>), and a truncated name leaves the role's IAM scope`,
+          }),
         /** Route53 hosted zone of `clusterDomain`: the only zone the role may change. */
         hostedZoneId: z.string({ error: "must be a hosted zone id" }).regex(/^Z[A-Z0-9]{6,31}$/, { error: "must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
         /** Longest session of the e2e role; SDKs refresh web-identity credentials on their own. */
@@ -276,16 +346,48 @@ export const kopsCiSchema = z
         }),
       })
       .superRefine((a, ctx) => {
+        // Judged against a valid region list only (its own rules report the rest).
+        const regionsValid = (a.clusterRegions ?? []).every((r) => AWS_REGION_RE.test(r));
+        (regionsValid ? (a.clusterZones ?? []) : []).forEach((zone, i) => {
+          if (AWS_ZONE_RE.test(zone) && !a.clusterRegions.includes(zone.slice(0, -1))) {
+            ctx.addIssue({ code: "custom", path: ["clusterZones", i], params: { value: zone }, message: `must be a zone of one of clusterRegions (${a.clusterRegions.join(", ")}): the role's EC2 rights stop at those regions` });
+          }
+        });
         if (a.stateStore.bucket === a.discovery.bucket) {
           ctx.addIssue({ code: "custom", path: ["discovery", "bucket"], params: { value: a.discovery.bucket }, message: "must differ from stateStore.bucket: the discovery bucket is public, the state store holds cluster secrets" });
         }
       }),
+    /** The Prow that runs the generated jobs. */
+    prow: z.strictObject({
+      /** Build cluster of every job (`cluster:`); Prow refuses a job for a cluster it does not know. */
+      cluster: z.string({ error: "must be a build cluster name" }).regex(new RegExp(`^${K8S_NAME}$`), { error: "must be a Prow build cluster name: lowercase letters, digits and '-', as in Prow's kubeconfig contexts" }),
+      /** Where Prow runs job pods (Prow's `pod_namespace`, test-pods in kubernetes/test-infra config/prow/config.yaml). */
+      podNamespace: z.string({ error: "must be a namespace" }).regex(new RegExp(`^${K8S_NAME}$`), { error: "must be a Kubernetes namespace name" }).default("test-pods"),
+      /** Requests and limits of every job container (Guaranteed QoS: they are equal). */
+      resources: z
+        .strictObject({ cpu: cpuQuantity().default(PROW_DEFAULT_RESOURCES.cpu), memory: memoryQuantity().default(PROW_DEFAULT_RESOURCES.memory) })
+        .prefault({}),
+    }),
     markers: z
       .strictObject({
         /** Branches whose version markers are published and read by jobs. */
         branches: distinct(z.string({ error: "must be a branch name" }).regex(/^(master|main|release-\d+\.\d+)$/, { error: "must be master, main or release-<major>.<minor>" }), "branches").default(["master"]),
       })
       .prefault({}),
+  })
+  .superRefine((s, ctx) => {
+    // A job pod runs in Prow's pod namespace, as a ServiceAccount of that namespace.
+    // Only judged on a valid subject list (its own rules report the rest).
+    const namespaces = (s.cluster?.jobServiceAccounts ?? []).map((sub) => KSA_SUBJECT_RE.exec(sub)?.[1]);
+    if (namespaces.length === 0 || namespaces.includes(undefined) || !s.prow?.podNamespace) return;
+    if (!namespaces.includes(s.prow.podNamespace)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["prow", "podNamespace"],
+        params: { value: s.prow.podNamespace },
+        message: "must be the namespace of one of cluster.jobServiceAccounts: Prow runs the job pods there, as that ServiceAccount",
+      });
+    }
   });
 
 export type KopsCiSettings = z.output<typeof kopsCiSchema>;

@@ -1,5 +1,5 @@
 /**
- * The Boskos pool: N disposable GCP projects of resource type `gce-project`.
+ * The Boskos pool: N disposable GCP projects of the stack's own resource type.
  * The e2e identity gets its roles on these projects only (never on the CI host
  * project), and the janitor identity the roles it needs to clean them.
  */
@@ -7,12 +7,13 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CiComponent } from "../components/naming";
 import { gcpLabels } from "./names";
-import { BOSKOS_RESOURCE_TYPE } from "./render";
 
 export interface BoskosPoolArgs {
   readonly stack: string;
   /** Project ids of the pool, e.g. kops-e2e-01 … */
   readonly projectIds: readonly string[];
+  /** Boskos resource type the projects are registered under (names.ts boskosResourceType). */
+  readonly resourceType: string;
   /** Parent: exactly one of folderId and orgId. */
   readonly folderId?: string;
   readonly orgId?: string;
@@ -45,7 +46,7 @@ export class BoskosPool extends CiComponent {
         autoCreateNetwork: false,
         // Shrinking the pool deletes the project (the provider's default would refuse).
         deletionPolicy: "DELETE",
-        labels: gcpLabels(args.stack, name, { "boskos-type": BOSKOS_RESOURCE_TYPE, "used-by": "kops-e2e-jobs" }),
+        labels: gcpLabels(args.stack, name, { "boskos-type": args.resourceType, "used-by": "kops-e2e-jobs" }),
       }, this.childOpts());
       const services = args.apis.map((service) =>
         new gcp.projects.Service(this.childName(`${projectId}-${service.split(".")[0]}`), {

@@ -24,12 +24,23 @@ export interface KopsBucketsArgs {
     readonly pullsAgeDays: number;
     /** `kops/` (CI builds, releases, markers) are deleted after this many days. */
     readonly kopsAgeDays: number;
+    /** The bucket exists: import it (id `<project>/<name>`) instead of creating it. */
+    readonly adopt: boolean;
   };
   readonly results: {
     readonly name: string;
     /** Every result object is deleted after this many days. */
     readonly ageDays: number;
+    readonly adopt: boolean;
   };
+}
+
+/**
+ * Pulumi's import id of a GCS bucket, `<project>/<name>` (the terraform-provider-google
+ * google_storage_bucket import formats `name` and `project/name`, which pulumi-gcp wraps).
+ */
+export function bucketImportId(project: string, name: string): string {
+  return `${project}/${name}`;
 }
 
 /** A GCS lifecycle rule deleting objects under `prefixes` (all objects if none) after `age` days. */
@@ -40,6 +51,8 @@ export function deleteAfter(age: number, prefixes?: string[]): gcp.types.input.s
 export class KopsBuckets extends CiComponent {
   readonly stagingBucket: pulumi.Output<string>;
   readonly resultsBucket: pulumi.Output<string>;
+  /** Import ids of the buckets adopted rather than created. */
+  readonly adopted: readonly string[];
 
   constructor(name: string, args: KopsBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:kops:KopsBuckets", name, opts);
@@ -52,7 +65,7 @@ export class KopsBuckets extends CiComponent {
       publicAccessPrevention: args.staging.publicRead ? "inherited" : "enforced",
       lifecycleRules: [deleteAfter(args.staging.pullsAgeDays, [STAGING_PREFIXES.pulls]), deleteAfter(args.staging.kopsAgeDays, [STAGING_PREFIXES.kops])],
       labels: gcpLabels(args.stack, name, { purpose: "kops-staged-builds-and-version-markers", "written-by": "kops-ci-jobs-pulls-and-kops-publisher-releases" }),
-    }, this.childOpts({ retainOnDelete: true }));
+    }, this.childOpts({ retainOnDelete: true, import: args.staging.adopt ? bucketImportId(args.project, args.staging.name) : undefined }));
     if (args.staging.publicRead) {
       new gcp.storage.BucketIAMMember(this.childName("staging-public-read"), {
         bucket: staging.name,
@@ -67,8 +80,9 @@ export class KopsBuckets extends CiComponent {
       publicAccessPrevention: "enforced",
       lifecycleRules: [deleteAfter(args.results.ageDays)],
       labels: gcpLabels(args.stack, name, { purpose: "kops-ci-results", "written-by": "kops-ci-e2e-jobs" }),
-    }, this.childOpts({ retainOnDelete: true }));
+    }, this.childOpts({ retainOnDelete: true, import: args.results.adopt ? bucketImportId(args.project, args.results.name) : undefined }));
 
+    this.adopted = [args.staging, args.results].filter((b) => b.adopt).map((b) => bucketImportId(args.project, b.name));
     this.stagingBucket = staging.name;
     this.resultsBucket = results.name;
     this.registerOutputs({ stagingBucket: this.stagingBucket, resultsBucket: this.resultsBucket });

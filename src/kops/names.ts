@@ -15,6 +15,18 @@ export const AWS_TOKEN_PATH = "/var/run/secrets/eks.amazonaws.com/serviceaccount
 export const GCP_TOKEN_PATH = "/var/run/secrets/gcp-workload-identity/token";
 /** Where the credential configuration ConfigMap is mounted. */
 export const GCP_CREDENTIALS_PATH = "/etc/gcp-workload-identity/credentials.json";
+/**
+ * Where the AWS shared credentials file is mounted. kubetest2-kops runs kops with a
+ * fixed environment that keeps AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE but not
+ * AWS_ROLE_ARN (kubernetes/kops tests/e2e/kubetest2-kops/deployer/common.go env(), at
+ * release-1.31 81285e86 and master 268927e2); a `[default]` profile with `role_arn`
+ * and `web_identity_token_file` there gives that kops the same role. Both SDKs read
+ * these keys from the credentials file: aws-sdk-go-v2 config/shared_config.go merges
+ * them from credentials files (mergeSections), and aws-sdk-go aws/session/shared_config.go
+ * setFromIniFile reads them from either file when shared config is enabled, which
+ * kOps does (upup/pkg/fi/cloudup/awsup/aws_cloud.go at v1.27.0: SharedConfigEnable).
+ */
+export const AWS_SHARED_CREDENTIALS_PATH = "/etc/aws-web-identity/credentials";
 /** Provider id inside the pool: the one CI cluster it trusts. */
 export const WIF_PROVIDER_ID = "ci-cluster";
 /** IAM path of everything this program creates in AWS, so it is easy to list and to scope. */
@@ -35,6 +47,9 @@ export const MARKER_FILES = ["latest-ci.txt", "latest-ci-updown-green.txt"] as c
 /** Markers are read right after they change: no cache may serve an old one. */
 export const MARKER_CACHE_CONTROL = "private, max-age=0, no-transform";
 
+/** The tag kOps puts on every AWS resource of a cluster, value the cluster name (kubernetes/kops upup/pkg/fi/cloudup/awsup TagClusterName). */
+export const KOPS_CLUSTER_TAG = "KubernetesCluster";
+
 export type GcpIdentityKind = "job" | "publisher" | "janitor";
 
 export interface KopsNames {
@@ -48,6 +63,11 @@ export interface KopsNames {
     /** Audience of the GCP token: the provider's canonical name, which GCP accepts when allowedAudiences is empty. */
     readonly tokenAudience: string;
     readonly poolProjects: readonly string[];
+    /**
+     * Boskos resource type of the pool: the stack's own, so a Boskos shared with
+     * other pools never hands these projects to another job, nor theirs to ours.
+     */
+    readonly boskosResourceType: string;
   };
   readonly aws: {
     readonly roleName: string;
@@ -89,6 +109,7 @@ export function kopsNames(s: KopsCiSettings): KopsNames {
       providerResource: `//iam.googleapis.com/${providerPath}`,
       tokenAudience: `https://iam.googleapis.com/${providerPath}`,
       poolProjects: poolProjectIds(s.boskos.projectPrefix, s.boskos.count),
+      boskosResourceType: `${s.name}-gce-project`,
     },
     aws: {
       roleName,

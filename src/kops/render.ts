@@ -9,6 +9,7 @@ import { KopsCiSettings, parseSubject } from "../config/kops-ci";
 import { KUBEKINS_IMAGE } from "../versions";
 import {
   AWS_AUDIENCE,
+  AWS_SHARED_CREDENTIALS_PATH,
   AWS_TOKEN_PATH,
   GCP_CREDENTIALS_PATH,
   GCP_TOKEN_PATH,
@@ -20,12 +21,29 @@ import {
   STAGING_PREFIXES,
 } from "./names";
 
-/** The Boskos resource type of the pool (upstream's). */
-export const BOSKOS_RESOURCE_TYPE = "gce-project";
+/**
+ * Boskos' config as the boskos Deployment reads it: ConfigMap `resources`, key
+ * `config`, mounted at /etc/config and passed as --config=/etc/config/config
+ * (kubernetes/k8s.io kubernetes/gke-prow-build/prow/boskos.yaml at 253fd7a3 and
+ * boskos-resources-configmap.yaml at 56f43efe). Every pool project starts dirty,
+ * so the janitor cleans it before its first job.
+ */
+export const BOSKOS_CONFIGMAP = { name: "resources", key: "config" } as const;
 
-/** Boskos' `resources:` config: every pool project starts dirty, so the janitor cleans it first. */
-export function renderBoskosResources(projects: readonly string[]): string {
-  return stringify({ resources: [{ type: BOSKOS_RESOURCE_TYPE, state: "dirty", names: [...projects] }] });
+export function renderBoskosConfig(resourceType: string, projects: readonly string[]): string {
+  return stringify({ resources: [{ type: resourceType, state: "dirty", names: [...projects] }] });
+}
+
+export function renderBoskosConfigMap(namespace: string, resourceType: string, projects: readonly string[]): string {
+  return stringify(
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: BOSKOS_CONFIGMAP.name, namespace, labels: { "app.kubernetes.io/managed-by": "ci-infra" } },
+      data: { [BOSKOS_CONFIGMAP.key]: renderBoskosConfig(resourceType, projects) },
+    },
+    { blockQuote: "literal" },
+  );
 }
 
 /**
@@ -47,6 +65,20 @@ export function credentialConfig(names: KopsNames, kind: GcpIdentityKind): Recor
 
 export function renderCredentialConfig(names: KopsNames, kind: GcpIdentityKind): string {
   return `${JSON.stringify(credentialConfig(names, kind), null, 2)}\n`;
+}
+
+/**
+ * The AWS shared credentials file of the job identity: the web-identity role as the
+ * default profile (see AWS_SHARED_CREDENTIALS_PATH for why kops needs it). No secret:
+ * the token is the projected file it names.
+ */
+export function renderAwsCredentialsFile(names: KopsNames): string {
+  return ["[default]", `role_arn = ${names.aws.roleArn}`, `web_identity_token_file = ${AWS_TOKEN_PATH}`, ""].join("\n");
+}
+
+/** Name of the ConfigMap holding the job identity's AWS shared credentials file. */
+export function awsConfigMapName(s: KopsCiSettings): string {
+  return `${s.name}-job-aws-credentials`;
 }
 
 const SUBJECT_KEYS: Readonly<Record<GcpIdentityKind, "jobServiceAccounts" | "publisherServiceAccounts" | "janitorServiceAccounts">> = {
@@ -82,30 +114,67 @@ export function renderServiceAccounts(s: KopsCiSettings, names: KopsNames): stri
       });
     }
     for (const namespace of namespaces) {
+      const labels = { "app.kubernetes.io/managed-by": "ci-infra", "ci-infra/identity": kind };
       docs.push({
         apiVersion: "v1",
         kind: "ConfigMap",
-        metadata: { name: credentialsConfigMapName(s, kind), namespace, labels: { "app.kubernetes.io/managed-by": "ci-infra", "ci-infra/identity": kind } },
+        metadata: { name: credentialsConfigMapName(s, kind), namespace, labels },
         data: { "credentials.json": renderCredentialConfig(names, kind) },
       });
+      if (kind === "job") {
+        docs.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: awsConfigMapName(s), namespace, labels }, data: { credentials: renderAwsCredentialsFile(names) } });
+      }
     }
   }
   return docs.map((d) => stringify(d, { blockQuote: "literal" })).join("---\n");
 }
 
+/** A volume and where a container mounts it. */
+export interface MountedVolume {
+  readonly volume: Record<string, unknown>;
+  readonly mount: { readonly name: string; readonly mountPath: string; readonly readOnly: true };
+}
+
+const dirOf = (p: string) => p.slice(0, p.lastIndexOf("/"));
+const fileOf = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+
 /**
- * The pod-spec pieces a job adds: two projected tokens (one per audience, so a
- * token meant for one cloud is useless at the other), the credential
- * configuration, and the environment. Shown as a complete Pod so it validates.
+ * What a job pod needs to reach both clouds: two projected tokens (one per
+ * audience, so a token meant for one cloud is useless at the other), the GCP
+ * credential configuration and the AWS shared credentials file.
+ */
+export function jobVolumes(s: KopsCiSettings, names: KopsNames): MountedVolume[] {
+  const token = (name: string, audience: string, path: string): MountedVolume => ({
+    volume: { name, projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds: 3600, path: fileOf(path) } }] } },
+    mount: { name, mountPath: dirOf(path), readOnly: true },
+  });
+  const configMap = (name: string, configMapName: string, path: string): MountedVolume => ({
+    volume: { name, configMap: { name: configMapName } },
+    mount: { name, mountPath: dirOf(path), readOnly: true },
+  });
+  return [
+    token("aws-token", AWS_AUDIENCE, AWS_TOKEN_PATH),
+    token("gcp-token", names.gcp.tokenAudience, GCP_TOKEN_PATH),
+    configMap("gcp-credentials", credentialsConfigMapName(s, "job"), GCP_CREDENTIALS_PATH),
+    configMap("aws-credentials", awsConfigMapName(s), AWS_SHARED_CREDENTIALS_PATH),
+  ];
+}
+
+/** The ServiceAccount a job pod runs as: the first job subject in Prow's pod namespace (config guarantees one). */
+export function jobServiceAccount(s: KopsCiSettings): { namespace: string; name: string } {
+  const subject = s.cluster.jobServiceAccounts.map(parseSubject).find((x) => x.namespace === s.prow.podNamespace);
+  if (!subject) throw new Error(`no job service account in namespace ${s.prow.podNamespace}`);
+  return subject;
+}
+
+/**
+ * The pod-spec pieces a job adds, shown as a complete Pod so it validates: the
+ * mounted credentials and the environment.
  */
 export function renderExamplePod(s: KopsCiSettings, names: KopsNames, branch: string): string {
-  const { namespace, name } = parseSubject(s.cluster.jobServiceAccounts[0]);
+  const { namespace, name } = jobServiceAccount(s);
   const env = Object.entries(jobEnvironment(s, names, branch)).map(([k, value]) => ({ name: k, value }));
-  const token = (volume: string, audience: string, path: string) => ({
-    name: volume,
-    projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds: 3600, path: path.split("/").pop()! } }] },
-  });
-  const dir = (p: string) => p.slice(0, p.lastIndexOf("/"));
+  const volumes = jobVolumes(s, names);
   return stringify({
     apiVersion: "v1",
     kind: "Pod",
@@ -120,28 +189,28 @@ export function renderExamplePod(s: KopsCiSettings, names: KopsNames, branch: st
           image: KUBEKINS_IMAGE,
           command: ["runner.sh"],
           env,
-          volumeMounts: [
-            { name: "aws-token", mountPath: dir(AWS_TOKEN_PATH), readOnly: true },
-            { name: "gcp-token", mountPath: dir(GCP_TOKEN_PATH), readOnly: true },
-            { name: "gcp-credentials", mountPath: dir(GCP_CREDENTIALS_PATH), readOnly: true },
-          ],
+          volumeMounts: volumes.map((v) => v.mount),
         },
       ],
-      volumes: [
-        token("aws-token", AWS_AUDIENCE, AWS_TOKEN_PATH),
-        token("gcp-token", names.gcp.tokenAudience, GCP_TOKEN_PATH),
-        { name: "gcp-credentials", configMap: { name: credentialsConfigMapName(s, "job") } },
-      ],
+      volumes: volumes.map((v) => v.volume),
     },
   });
 }
 
-/** The environment of an e2e job on `branch`: both clouds, the stores, the markers. */
-export function jobEnvironment(s: KopsCiSettings, names: KopsNames, branch: string): Record<string, string> {
-  const markers = markerUrls(s.buckets.staging.name, branch);
+/**
+ * The environment kubetest2-kops and kOps read, from the stack: the AWS role by web
+ * identity (the SDKs' AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE for the processes
+ * that inherit the environment, the shared credentials file for the kops that
+ * kubetest2-kops starts), the GCP credential configuration, the state store and
+ * discovery store (kubetest2-kops creates buckets of its own when KOPS_STATE_STORE
+ * is empty or KOPS_DISCOVERY_STORE unset: deployer/common.go initialize at master
+ * 268927e2), and the DNS domain of cluster names (KOPS_DNS_DOMAIN, defaultClusterName).
+ */
+export function identityEnvironment(s: KopsCiSettings, names: KopsNames): Record<string, string> {
   return {
     AWS_ROLE_ARN: names.aws.roleArn,
     AWS_WEB_IDENTITY_TOKEN_FILE: AWS_TOKEN_PATH,
+    AWS_SHARED_CREDENTIALS_FILE: AWS_SHARED_CREDENTIALS_PATH,
     AWS_REGION: s.aws.region,
     AWS_STS_REGIONAL_ENDPOINTS: "regional",
     GOOGLE_APPLICATION_CREDENTIALS: GCP_CREDENTIALS_PATH,
@@ -149,11 +218,23 @@ export function jobEnvironment(s: KopsCiSettings, names: KopsNames, branch: stri
     CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE: GCP_CREDENTIALS_PATH,
     KOPS_STATE_STORE: `s3://${s.aws.stateStore.bucket}`,
     KOPS_DISCOVERY_STORE: `s3://${s.aws.discovery.bucket}`,
+    KOPS_DNS_DOMAIN: s.aws.clusterDomain,
+  };
+}
+
+/**
+ * The environment of an e2e job on `branch`: the identity environment, plus where
+ * results, PR builds and the branch's markers live. The KOPS_CI_* names are ours,
+ * for scripts; nothing upstream reads them.
+ */
+export function jobEnvironment(s: KopsCiSettings, names: KopsNames, branch: string): Record<string, string> {
+  const markers = markerUrls(s.buckets.staging.name, branch);
+  return {
+    ...identityEnvironment(s, names),
     KOPS_CI_RESULTS: `gs://${s.buckets.results.name}`,
     KOPS_CI_PULLS: `gs://${s.buckets.staging.name}/${STAGING_PREFIXES.pulls}`,
     KOPS_CI_MARKER: markers["latest-ci.txt"],
     KOPS_CI_GREEN_MARKER: markers["latest-ci-updown-green.txt"],
-    BOSKOS_RESOURCE_TYPE,
   };
 }
 

@@ -16,8 +16,10 @@ import { BoskosPool } from "../kops/boskos-pool";
 import { BucketAccess } from "../kops/bucket-access";
 import { CiIdentity } from "../kops/gcp-identity";
 import { KopsBuckets } from "../kops/gcs-buckets";
-import { kopsNames, markerUrls } from "../kops/names";
-import { jobEnvironment, renderBoskosResources, renderCredentialConfig, renderEnvFile, renderExamplePod, renderMarkerUpload, renderServiceAccounts } from "../kops/render";
+import { kopsNames, MARKER_FILES, markerUrls, STAGING_PREFIXES } from "../kops/names";
+import { kopsJobBinding } from "../kops/prow-binding";
+import { jobEnvironment, renderBoskosConfigMap, renderCredentialConfig, renderEnvFile, renderExamplePod, renderMarkerUpload, renderServiceAccounts } from "../kops/render";
+import { KOPS_JOBS_ARTIFACT, renderBoundKopsUpgradeJobs } from "../matrix/render/prow";
 import type { ProgramResult } from "./types";
 
 export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramResult> {
@@ -44,6 +46,10 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     results: s.buckets.results,
   }, gcpOpts);
 
+  // The e2e job publishes the green marker of its branch after a passing run
+  // (kubetest2-kops --publish-version-marker); the other marker stays the publisher's.
+  const greenMarker = MARKER_FILES.find((f) => f.includes("green"))!;
+
   const identity = new CiIdentity(`${stack}-gcp-identity`, {
     project: s.gcp.project,
     projectNumber: s.gcp.projectNumber,
@@ -59,11 +65,13 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     resultsBucket: buckets.resultsBucket,
     jobMember: identity.members.job,
     publisherMember: identity.members.publisher,
+    jobMarkerObjects: s.markers.branches.map((b) => `${STAGING_PREFIXES.markers}${b}/${greenMarker}`),
   }, gcpOpts);
 
   const pool = new BoskosPool(`${stack}-boskos`, {
     stack,
     projectIds: names.gcp.poolProjects,
+    resourceType: names.gcp.boskosResourceType,
     folderId: s.boskos.folderId,
     orgId: s.boskos.orgId,
     billingAccount: s.boskos.billingAccount,
@@ -94,14 +102,15 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     discovery: { ...s.aws.discovery, policy: discoveryBucketPolicy(s) },
   }, awsOpts);
 
-  const boskosYaml = renderBoskosResources(names.gcp.poolProjects);
+  const boskosYaml = renderBoskosConfigMap(s.prow.podNamespace, names.gcp.boskosResourceType, names.gcp.poolProjects);
   const serviceAccounts = renderServiceAccounts(s, names);
   const credentials = { job: renderCredentialConfig(names, "job"), publisher: renderCredentialConfig(names, "publisher"), janitor: renderCredentialConfig(names, "janitor") };
   const envs = Object.fromEntries(s.markers.branches.map((b) => [b, jobEnvironment(s, names, b)]));
   const markerUpload = renderMarkerUpload(s);
 
   const artifacts: Record<string, string> = {
-    "boskos/resources.yaml": boskosYaml,
+    "boskos/resources-configmap.yaml": boskosYaml,
+    [KOPS_JOBS_ARTIFACT]: renderBoundKopsUpgradeJobs(kopsJobBinding(s, names)),
     "kubernetes/serviceaccounts.yaml": serviceAccounts,
     "kubernetes/e2e-pod-example.yaml": renderExamplePod(s, names, s.markers.branches[0]),
     "gcp/job-credentials.json": credentials.job,
@@ -114,11 +123,14 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
   return {
     outputs: {
       buckets: { staging: buckets.stagingBucket, results: buckets.resultsBucket, stateStore: stores.stateStore, discoveryStore: stores.discoveryStore },
+      // Buckets imported (`import` resource option) rather than created, by import id.
+      adoptedBuckets: buckets.adopted,
       gcpServiceAccounts: identity.emails,
       workloadIdentityProvider: names.gcp.providerResource,
       awsRoleArn: role.roleArn,
       awsPermissionsBoundaryArn: role.boundaryArn,
       boskosProjects: pool.projectIds,
+      boskosResourceType: names.gcp.boskosResourceType,
       markers: Object.fromEntries(s.markers.branches.map((b) => [b, markerUrls(s.buckets.staging.name, b)])),
       boskosResources: boskosYaml,
       serviceAccountManifests: serviceAccounts,

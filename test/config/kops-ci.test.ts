@@ -41,14 +41,15 @@ describe("shipped stacks", () => {
   it("production keeps upstream's bucket names, ages and public staging bucket", () => {
     const s = kops(parse("kops-ci"));
     expect(s.buckets).toEqual({
-      staging: { name: "k8s-staging-kops", publicRead: true, pullsAgeDays: 30, kopsAgeDays: 365 },
-      results: { name: "k8s-infra-kops-ci-results", ageDays: 90 },
+      // The community bucket exists: adopted, not created; the results bucket was deleted upstream.
+      staging: { name: "k8s-staging-kops", publicRead: true, pullsAgeDays: 30, kopsAgeDays: 365, adopt: true },
+      results: { name: "k8s-infra-kops-ci-results", ageDays: 90, adopt: false },
     });
   });
 
   it("defaults: upstream ages, private staging bucket, a session long enough for an e2e run", () => {
     const s = kops(parse("kops-ci-staging", set("buckets", {}), set("aws.sessionDurationSeconds", undefined), (v) => void delete v["ci-infra:markers"]));
-    expect(s.buckets.staging).toEqual({ name: "k8s-staging-kops", publicRead: false, pullsAgeDays: 30, kopsAgeDays: 365 });
+    expect(s.buckets.staging).toEqual({ name: "k8s-staging-kops", publicRead: false, pullsAgeDays: 30, kopsAgeDays: 365, adopt: false });
     expect(s.buckets.results.ageDays).toBe(90);
     expect(s.aws.sessionDurationSeconds).toBe(DEFAULT_SESSION_SECONDS);
     expect(DEFAULT_SESSION_SECONDS).toBeGreaterThanOrEqual(3 * 3600);
@@ -56,6 +57,8 @@ describe("shipped stacks", () => {
     expect(s.markers.branches).toEqual(["master"]);
     expect(s.boskos.e2eRoles).toContain("roles/compute.admin");
     expect(s.gcp.location).toBe("US");
+    // test-infra's own kOps upgrade jobs: 4 CPU, 6Gi; Prow's pod namespace test-pods.
+    expect(s.prow).toEqual({ cluster: "k8s-infra-kops-prow-build-stg", podNamespace: "test-pods", resources: { cpu: "4", memory: "6Gi" } });
   });
 
   it("keeps numeric ids as strings, whether YAML made them numbers or strings", () => {
@@ -109,7 +112,28 @@ const BAD: [string, ReturnType<typeof set>, string][] = [
   ["state store public", set("aws.discovery.bucket", "k8s-kops-ci-prow-state-store-stg"), 'ci-infra:aws.discovery.bucket must differ from stateStore.bucket: the discovery bucket is public, the state store holds cluster secrets (got "k8s-kops-ci-prow-state-store-stg")'],
   ["bad hosted zone", set("aws.hostedZoneId", "zone-1"), 'ci-infra:aws.hostedZoneId must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ (got "zone-1")'],
   ["bad branch", set("markers.branches", ["feature/x"]), 'ci-infra:markers.branches[0] must be master, main or release-<major>.<minor> (got "feature/x")'],
-  ["typo in a key", set("buckets.staging.publicread", true), "ci-infra:buckets.staging.publicread is not a known key (known keys here: name, publicRead, pullsAgeDays, kopsAgeDays)"],
+  ["typo in a key", set("buckets.staging.publicread", true), "ci-infra:buckets.staging.publicread is not a known key (known keys here: name, publicRead, pullsAgeDays, kopsAgeDays, adopt)"],
+  ["zone outside the regions", set("aws.clusterZones", ["us-east-2a", "eu-west-1a"]), 'ci-infra:aws.clusterZones[1] must be a zone of one of clusterRegions (us-east-2): the role\'s EC2 rights stop at those regions (got "eu-west-1a")'],
+  ["region as a zone", set("aws.clusterZones", ["us-east-2"]), 'ci-infra:aws.clusterZones[0] must be an availability zone such as us-east-2a (got "us-east-2")'],
+  [
+    "cluster domain too long for kOps role names",
+    set("aws.clusterDomain", "tests-kops-aws-staging.ci.example-project.org"),
+    'ci-infra:aws.clusterDomain must be at most 38 characters: kOps truncates role names past 64 (apiservers.e2e-<10 hex>.<domain>), and a truncated name leaves the role\'s IAM scope (got "tests-kops-aws-staging.ci.example-project.org")',
+  ],
+  ["no build cluster", set("prow.cluster", ""), 'ci-infra:prow.cluster must be a Prow build cluster name: lowercase letters, digits and \'-\', as in Prow\'s kubeconfig contexts (got "")'],
+  ["job account outside Prow's namespace", set("prow.podNamespace", "prow-jobs"), 'ci-infra:prow.podNamespace must be the namespace of one of cluster.jobServiceAccounts: Prow runs the job pods there, as that ServiceAccount (got "prow-jobs")'],
+  ["job larger than a build node", set("prow.resources.cpu", "8"), 'ci-infra:prow.resources.cpu must be more than 0 and at most 7 CPUs (kubernetes/test-infra job policy: the job must fit an 8-core node) (got "8")'],
+  ["memory over the node", set("prow.resources.memory", "32Gi"), 'ci-infra:prow.resources.memory must be more than 0 and at most 27Gi (kubernetes/test-infra job policy: the job must fit a 30G node) (got "32Gi")'],
+  [
+    "role that grants roles",
+    set("boskos.e2eRoles", ["roles/iam.securityAdmin"]),
+    'ci-infra:boskos.e2eRoles[0] must not be a role that can grant roles (it carries setIamPolicy: a job holding it can make itself owner of the project) (got "roles/iam.securityAdmin")',
+  ],
+  [
+    "organization-level role",
+    set("boskos.janitorRoles", ["roles/orgpolicy.policyAdmin"]),
+    'ci-infra:boskos.janitorRoles[0] must not be an organization-level role (organization, folder, org policy, billing): pool identities act on their projects only (got "roles/orgpolicy.policyAdmin")',
+  ],
   ["missing issuer", set("cluster.issuer", undefined), "ci-infra:cluster.issuer is required: it must be an https URL"],
 ];
 

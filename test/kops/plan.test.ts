@@ -89,7 +89,7 @@ describe("GCP identities and IAM", () => {
   const PUBLISHER = "serviceAccount:kops-ci-publisher@k8s-infra-kops-ci.iam.gserviceaccount.com";
   const JANITOR = "serviceAccount:kops-ci-janitor@k8s-infra-kops-ci.iam.gserviceaccount.com";
 
-  it("bucket IAM is exactly: job writes results and pulls/, publisher alone writes kops/releases/, both read", () => {
+  it("bucket IAM is exactly: job writes results, pulls/ and its branches' green markers, publisher alone writes the rest of kops/releases/, both read", () => {
     const grants = ofType(prod, BUCKET_IAM)
       .filter((r) => r.inputs.member !== "allUsers")
       .map((r) => [r.inputs.bucket, r.inputs.member, r.inputs.role, (r.inputs.condition as Inputs | undefined)?.expression ?? null]);
@@ -98,16 +98,29 @@ describe("GCP identities and IAM", () => {
         ["k8s-infra-kops-ci-results", JOB, "roles/storage.objectUser", null],
         ["k8s-infra-kops-ci-results", JOB, "roles/storage.objectViewer", null],
         ["k8s-staging-kops", JOB, "roles/storage.objectUser", 'resource.name.startsWith("projects/_/buckets/k8s-staging-kops/objects/pulls/")'],
+        [
+          "k8s-staging-kops",
+          JOB,
+          "roles/storage.objectUser",
+          ["master", "release-1.34", "release-1.33", "release-1.32"]
+            .map((b) => `(resource.name.startsWith("projects/_/buckets/k8s-staging-kops/objects/kops/releases/markers/${b}/latest-ci-updown-green.txt") && resource.name.endsWith("/latest-ci-updown-green.txt"))`)
+            .join(" || "),
+        ],
         ["k8s-staging-kops", JOB, "roles/storage.objectViewer", null],
         ["k8s-staging-kops", PUBLISHER, "roles/storage.objectUser", 'resource.name.startsWith("projects/_/buckets/k8s-staging-kops/objects/kops/releases/")'],
         ["k8s-staging-kops", PUBLISHER, "roles/storage.objectViewer", null],
       ].sort(),
     );
-    // Version markers live under kops/releases/markers/: only the publisher's condition covers them.
+    // Version markers live under kops/releases/markers/: the publisher's condition covers them; the job's only the green ones.
     const writers = ofType(prod, BUCKET_IAM).filter((r) => r.inputs.bucket === "k8s-staging-kops" && r.inputs.role !== "roles/storage.objectViewer");
+    const holds = (expression: string, name: string) =>
+      expression.split(" || ").some((clause) =>
+        [...clause.matchAll(/resource\.name\.(startsWith|endsWith)\("([^"]*)"\)/g)].every(([, op, arg]) => (op === "startsWith" ? name.startsWith(arg) : name.endsWith(arg))),
+      );
     const canWrite = (object: string) =>
-      writers.filter((w) => new RegExp(`^${String((w.inputs.condition as Inputs).expression).match(/startsWith\("(.*)"\)/)![1]}`).test(`projects/_/buckets/k8s-staging-kops/objects/${object}`)).map((w) => w.inputs.member);
+      writers.filter((w) => holds(String((w.inputs.condition as Inputs).expression), `projects/_/buckets/k8s-staging-kops/objects/${object}`)).map((w) => w.inputs.member);
     expect(canWrite("kops/releases/markers/master/latest-ci.txt")).toEqual([PUBLISHER]);
+    expect(canWrite("kops/releases/markers/master/latest-ci-updown-green.txt").sort()).toEqual([JOB, PUBLISHER].sort());
     expect(canWrite("pulls/kops/pull-123/kops")).toEqual([JOB]);
     expect(canWrite("kops/ci/1.34.0/kops")).toEqual([]);
   });
@@ -120,11 +133,11 @@ describe("GCP identities and IAM", () => {
     expect(new Set(projectGrants.map((r) => r.inputs.project))).toEqual(new Set(pool));
   });
 
-  it("each pool project: e2e roles for the job account, cleaning roles for the janitor, nothing else", () => {
+  it("each pool project: e2e roles for the job account, what the Boskos janitor deletes for the janitor, nothing else", () => {
     const grants = ofType(prod, PROJECT_IAM).filter((r) => r.inputs.project === "kops-e2e-07");
     const of = (member: string) => grants.filter((g) => g.inputs.member === member).map((g) => g.inputs.role).sort();
-    expect(of(JOB)).toEqual(["roles/compute.admin", "roles/dns.admin", "roles/iam.serviceAccountAdmin", "roles/iam.serviceAccountUser", "roles/resourcemanager.projectIamAdmin", "roles/storage.admin"]);
-    expect(of(JANITOR)).toEqual(["roles/compute.admin", "roles/dns.admin", "roles/iam.serviceAccountAdmin", "roles/logging.configWriter", "roles/storage.admin"]);
+    expect(of(JOB)).toEqual(["roles/compute.admin", "roles/dns.admin", "roles/iam.serviceAccountUser", "roles/storage.admin"]);
+    expect(of(JANITOR)).toEqual(["roles/compute.admin", "roles/iam.serviceAccountKeyAdmin", "roles/logging.configWriter", "roles/serviceusage.serviceUsageViewer"]);
     expect(grants).toHaveLength(of(JOB).length + of(JANITOR).length);
     expect(ofType(prod, PROJECT_IAM).some((g) => g.inputs.member === PUBLISHER)).toBe(false);
   });
@@ -161,17 +174,18 @@ describe("Boskos pool", () => {
     expect(projects.map((p) => p.inputs.projectId)).toEqual(prod.outputs.boskosProjects);
     expect(projects).toHaveLength(10);
     for (const p of projects) {
-      expect(p.inputs).toMatchObject({ folderId: "396521612403", billingAccount: "018801-93540E-22A20E", autoCreateNetwork: false, deletionPolicy: "DELETE", labels: { "boskos-type": "gce-project" } });
+      expect(p.inputs).toMatchObject({ folderId: "396521612403", billingAccount: "018801-93540E-22A20E", autoCreateNetwork: false, deletionPolicy: "DELETE", labels: { "boskos-type": "kops-ci-gce-project" } });
       expect(p.inputs.orgId).toBeUndefined();
     }
     const services = ofType(prod, "gcp:projects/service:Service").filter((s) => s.inputs.project === "kops-e2e-01").map((s) => s.inputs.service);
     expect(services).toEqual(["compute.googleapis.com", "iam.googleapis.com", "storage.googleapis.com", "dns.googleapis.com", "cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com", "logging.googleapis.com"]);
   });
 
-  it("the Boskos config lists exactly the pool's projects as gce-project", () => {
-    const cfg = parseYaml(staging.artifacts["boskos/resources.yaml"]);
-    expect(cfg).toEqual({ resources: [{ type: "gce-project", state: "dirty", names: ["kops-e2e-stg-01", "kops-e2e-stg-02"] }] });
-    expect(staging.outputs.boskosResources).toBe(staging.artifacts["boskos/resources.yaml"]);
+  it("the Boskos config lists exactly the pool's projects, under the stack's own resource type", () => {
+    const cm = parseYaml(staging.artifacts["boskos/resources-configmap.yaml"]);
+    expect(parseYaml(cm.data.config)).toEqual({ resources: [{ type: "kops-ci-stg-gce-project", state: "dirty", names: ["kops-e2e-stg-01", "kops-e2e-stg-02"] }] });
+    expect(staging.outputs.boskosResources).toBe(staging.artifacts["boskos/resources-configmap.yaml"]);
+    expect(staging.outputs.boskosResourceType).toBe("kops-ci-stg-gce-project");
   });
 });
 
@@ -201,12 +215,12 @@ describe("AWS role", () => {
     expect(one(prod, ROLE).inputs).toMatchObject({ name: "kops-ci-e2e", path: "/ci-infra/" });
   });
 
-  it("scoped policies only: no \"*\" action, no AdministratorAccess, every attachment one of ours", () => {
+  it("scoped policies only: no \"*\" action allowed, no AdministratorAccess, every attachment one of ours", () => {
     const policies = ofType(prod, POLICY);
     expect(policies.map((p) => p.inputs.name).sort()).toEqual(
       ["kops-ci-e2e-dns", "kops-ci-e2e-ec2", "kops-ci-e2e-iam", "kops-ci-e2e-load-balancing", "kops-ci-e2e-messaging", "kops-ci-e2e-storage", "kops-ci-kops-cluster-boundary"].sort(),
     );
-    for (const p of policies) for (const st of doc(p.inputs.policy).Statement) expect(actions(st)).not.toContain("*");
+    for (const p of policies) for (const st of doc(p.inputs.policy).Statement) if (st.Effect === "Allow") expect(actions(st)).not.toContain("*");
     const attached = ofType(prod, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn);
     expect(attached).toHaveLength(6);
     for (const arn of attached) expect(arn).toMatch(/^arn:aws:iam::768319786644:policy\/ci-infra\/kops-ci-e2e-[a-z0-9-]+$/);
@@ -249,7 +263,7 @@ describe("one job, both clouds", () => {
   it("outputs and artifacts carry the same rendered text", () => {
     expect(Object.keys(prod.artifacts).sort()).toEqual(
       [
-        "boskos/resources.yaml",
+        "boskos/resources-configmap.yaml",
         "gcp/janitor-credentials.json",
         "gcp/job-credentials.json",
         "gcp/publisher-credentials.json",
@@ -259,6 +273,7 @@ describe("one job, both clouds", () => {
         "job/release-1.34.env",
         "kubernetes/e2e-pod-example.yaml",
         "kubernetes/serviceaccounts.yaml",
+        "prow/kops-upgrade-jobs.yaml",
         "publisher/upload-marker.sh",
       ].sort(),
     );

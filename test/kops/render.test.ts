@@ -19,7 +19,7 @@ import {
 } from "../../src/kops/aws-policies";
 import { subjectCondition } from "../../src/kops/gcp-identity";
 import { kopsNames, poolProjectIds } from "../../src/kops/names";
-import { credentialConfig, jobEnvironment, renderBoskosResources, renderExamplePod, renderMarkerUpload, renderServiceAccounts } from "../../src/kops/render";
+import { credentialConfig, jobEnvironment, renderBoskosConfigMap, renderExamplePod, renderMarkerUpload, renderServiceAccounts } from "../../src/kops/render";
 import { parse } from "../helpers";
 
 const settings = (stack = "kops-ci"): KopsCiSettings => {
@@ -63,8 +63,11 @@ describe("AWS policies", () => {
   it.each(all())("%s: no Action \"*\", no whole-service wildcard granted, no NotAction", (_name, d) => {
     for (const st of d.Statement) {
       expect(st).not.toHaveProperty("NotAction");
-      expect(actionsOf(st)).not.toContain("*");
-      if (st.Effect === "Allow") for (const a of actionsOf(st)) expect(a).not.toMatch(/^[a-z0-9-]+:\*$/);
+      // A Deny may cover everything (the boundary's guard); an Allow never does.
+      if (st.Effect === "Allow") {
+        expect(actionsOf(st)).not.toContain("*");
+        for (const a of actionsOf(st)) expect(a).not.toMatch(/^[a-z0-9-]+:\*$/);
+      }
     }
   });
 
@@ -86,7 +89,7 @@ describe("AWS policies", () => {
   it("EC2, SQS and EventBridge stop at the allowed regions; records at the e2e zone; S3 at the two stores", () => {
     const p = rolePolicies(s, names);
     for (const key of ["ec2", "load-balancing", "messaging"]) {
-      for (const st of p[key].Statement) expect(st.Condition).toEqual({ StringEquals: { "aws:RequestedRegion": ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1"] } });
+      for (const st of p[key].Statement) expect((st.Condition?.StringEquals as Record<string, unknown>)["aws:RequestedRegion"]).toEqual(["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1"]);
     }
     expect(p.dns.Statement.find((st) => actionsOf(st).includes("route53:ChangeResourceRecordSets"))?.Resource).toBe("arn:aws:route53:::hostedzone/Z06627532U4ZWKQ1GQJZ7");
     const s3Resources = p.storage.Statement.flatMap((st) => [st.Resource].flat());
@@ -95,20 +98,26 @@ describe("AWS policies", () => {
     );
   });
 
-  it("IAM: only kOps-named roles, created with the boundary, never users, keys, itself or the boundary", () => {
+  it("IAM: only kOps-named roles, created with the boundary and a cluster tag of the domain, never users, keys, itself or the boundary", () => {
     const d = iamPolicy(s, names);
     const by = (sid: string) => d.Statement.find((st) => st.Sid === sid)!;
-    expect(by("CreateClusterRolesWithBoundary")).toMatchObject({
+    expect(by("CreateClusterRoles")).toMatchObject({
       Effect: "Allow",
-      Action: expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy"]),
-      Resource: "arn:aws:iam::768319786644:role/*.tests-kops-aws.k8s.io",
-      Condition: { StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::768319786644:policy/ci-infra/kops-ci-kops-cluster-boundary" } },
+      Action: ["iam:CreateRole"],
+      Resource: [...["masters", "nodes", "bastions", "apiservers"].map((k) => `arn:aws:iam::768319786644:role/${k}.*.tests-kops-aws.k8s.io`), "arn:aws:iam::768319786644:role/*.sa.*"],
+      Condition: {
+        StringEquals: { "iam:PermissionsBoundary": "arn:aws:iam::768319786644:policy/ci-infra/kops-ci-kops-cluster-boundary" },
+        StringLike: { "aws:RequestTag/KubernetesCluster": "*.tests-kops-aws.k8s.io" },
+      },
     });
-    // Every Allow on roles or instance profiles is limited to names ending in the cluster domain.
-    for (const st of d.Statement.filter((x) => x.Effect === "Allow")) {
-      for (const r of [st.Resource].flat()) if (/:(role|instance-profile)\//.test(String(r)) && !String(r).includes("aws-service-role")) expect(r).toMatch(/\*\.tests-kops-aws\.k8s\.io$/);
+    // Every write Allow on roles or instance profiles names kOps' names; reading any is for kops delete.
+    for (const st of d.Statement.filter((x) => x.Effect === "Allow" && x.Sid !== "ReadAnyForOwnership")) {
+      for (const r of [st.Resource].flat()) {
+        if (/:(role|instance-profile)\//.test(String(r)) && !String(r).includes("aws-service-role")) expect(r).toMatch(/(\*\.tests-kops-aws\.k8s\.io|\*\.sa\.\*)$/);
+      }
     }
-    expect(by("PassClusterRolesToEc2").Condition).toEqual({ StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } });
+    expect(by("PassClusterRolesToEc2")).toMatchObject({ Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
+    expect([by("PassClusterRolesToEc2").Resource].flat().some((r) => String(r).includes(".sa."))).toBe(false);
     expect(by("NeverUsersOrKeys")).toMatchObject({ Effect: "Deny", Action: expect.arrayContaining(["iam:CreateUser", "iam:CreateAccessKey"]), Resource: "*" });
     expect(by("NeverChangeItself")).toMatchObject({ Effect: "Deny", Resource: "arn:aws:iam::768319786644:role/ci-infra/kops-ci-e2e" });
     expect(by("NeverDropBoundary")).toMatchObject({ Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"] });
@@ -149,9 +158,11 @@ describe("GCP federation", () => {
 });
 
 describe("rendered artifacts", () => {
-  it("Boskos resources: one gce-project pool, every project dirty so the janitor goes first", () => {
-    expect(parseYaml(renderBoskosResources(names.gcp.poolProjects))).toEqual({
-      resources: [{ type: "gce-project", state: "dirty", names: Array.from({ length: 10 }, (_, i) => `kops-e2e-${String(i + 1).padStart(2, "0")}`) }],
+  it("Boskos resources: one pool of the stack's own type, every project dirty so the janitor goes first, as the ConfigMap boskos mounts", () => {
+    const cm = parseYaml(renderBoskosConfigMap("test-pods", names.gcp.boskosResourceType, names.gcp.poolProjects));
+    expect(valid(new ConfigMap(cm))).not.toThrow();
+    expect(parseYaml(cm.data.config)).toEqual({
+      resources: [{ type: "kops-ci-gce-project", state: "dirty", names: Array.from({ length: 10 }, (_, i) => `kops-e2e-${String(i + 1).padStart(2, "0")}`) }],
     });
   });
 
