@@ -5,8 +5,7 @@ import { compareMinors, isMinor } from "../version";
 import { problem, RuleId } from "./problem";
 
 /** The kOps rules beyond the shared ids (docs/kops-ci.md lists them). */
-type KopsRuleId = RuleId | "kops-discovery-bucket" | "kops-supports-kubernetes";
-const kopsProblem = (subject: string, rule: string, id: KopsRuleId) => problem(subject, rule, id as RuleId);
+const kopsProblem = (subject: string, rule: string, id: RuleId) => problem(subject, rule, id);
 
 export const windowLabel = (w: KopsUpgrades["window"]) => `${w.oldest}–${w.newest}`;
 export const pathLabel = (p: UpgradePath) => `${p.from} → ${p.to}`;

@@ -20,6 +20,8 @@ export type RuleId =
   | "upgrade-coverage"
   | "skip-removal"
   | "skip-entry"
+  | "kops-discovery-bucket"
+  | "kops-supports-kubernetes"
   | "pin-consistent"
   | "matrix-shape"
   | "data-shape";
