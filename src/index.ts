@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config";
-import { ConfigError } from "./config/errors";
+import { ConfigError } from "./base/errors";
 import { runProgram } from "./programs";
 
 async function main(): Promise<Record<string, unknown>> {

@@ -7,7 +7,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { CiComponent } from "../components/naming";
-import { SECRET_PLACEHOLDER } from "../config/errors";
+import { SECRET_PLACEHOLDER } from "../base/errors";
 import { applyManifest, Manifest, manifestPath, renderManifest } from "./manifest";
 import { chartRelease, ReleaseArgs } from "./release";
 import { tlsSecret, TlsPlan } from "./tls";

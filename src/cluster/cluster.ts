@@ -13,7 +13,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { CiComponent } from "../components/naming";
 import { ApiServerReady } from "./api-ready";
-import { CaKeysInVault, ClusterBootstrap, EtcdSnapshots, KUBE_API_PORT, K3S_CA_CERT_FILES, K3S_CA_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaFile, K3sCaKeyFile } from "./k3s-config";
+import { CaKeysInVault, ClusterBootstrap, EtcdSnapshots, K3S_CA_CERT_FILES, K3S_CA_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaFile, K3sCaKeyFile } from "./k3s-config";
+import { KUBE_API_PORT } from "../ports";
 import { renderKubeconfig } from "./kubeconfig";
 import { GeneratedKey, generatedKey, generatedPassword } from "../components/generated-secrets";
 

@@ -10,13 +10,12 @@ import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import type { CloudInitFragment } from "../cloud-init/fragment";
 import { K3S_SELINUX_INSTALL, k3sSelinuxRepoFragment } from "../cloud-init/k3s-selinux";
+import { KUBE_API_PORT } from "../ports";
 import { K3S } from "../versions";
 
 export const K3S_TLS_DIR = "/var/lib/rancher/k3s/server/tls";
 export const K3S_CONFIG_PATH = "/etc/rancher/k3s/config.yaml";
 export const POD_CIDR = "10.42.0.0/16";
-/** The Kubernetes API port: k3s listens here, the load balancer forwards it, NSGs admit it. */
-export const KUBE_API_PORT = 6443;
 /**
  * On OCI, 169.254.169.254 is three services: the instance metadata service (HTTP,
  * TCP 80), the VCN resolver (DNS, 53/udp+tcp) and NTP (123/udp). Pods must keep DNS

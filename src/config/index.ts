@@ -5,8 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ConfigError, SECRET_PLACEHOLDER } from "./errors";
-import { clip, formatIssues, keyOf, NAMESPACE, show } from "./format";
+import { ConfigError, SECRET_PLACEHOLDER } from "../base/errors";
+import { clip, keyOf, NAMESPACE, show } from "../base/format";
+import { formatIssues } from "./issues";
 import { kopsCiSchema, KopsCiSettings } from "./kops-ci";
 import { ociPlatformSchema, OciPlatformSettings } from "./oci-platform";
 import { leafName, readPlaintextLeaves } from "./plaintext-leaves";

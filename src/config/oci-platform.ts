@@ -4,12 +4,13 @@
  * `docs/config.md`; defaults here are the single home of the platform's ports.
  */
 import { z } from "zod";
-import { cidrContains, cidrOverlaps, parseCidr } from "./cidr";
+import { cidrContains, cidrOverlaps, parseCidr } from "../base/cidr";
 import { adminCidr, cidr, dnsName, intIn, nodePort, ocid, sshPublicKey } from "./rules";
-import { BOOT_VOLUME_MAX_GBS, BOOT_VOLUME_MIN_GBS, SHAPES } from "../oci/shapes";
+import { BOOT_VOLUME_MAX_GBS, BOOT_VOLUME_MIN_GBS, SHAPES } from "../compat/oci-shapes";
+import { DEFAULT_NODE_PORTS } from "../ports";
 import { ORACLE_LINUX } from "../versions";
 import { cronIntervalHours, platformAppsShape } from "./platform-apps";
-import { SERVER_OFFSET_FROM_TOP } from "../cluster/addresses";
+import { SERVER_OFFSET_FROM_TOP } from "./addresses";
 
 /** The ingress controllers the platform can run (BRIEF §1: ingress-nginx is retired). */
 export const INGRESS_CONTROLLERS = ["traefik", "ingress-nginx"] as const;
@@ -30,7 +31,7 @@ const nodeGroup = (defaults: { count: number; ocpus: number; memoryGbs: number }
     .strictObject({
       /** How many VMs of this role. */
       count: intIn(0, maxCount).default(defaults.count),
-      /** OCI compute shape; see src/oci/shapes.ts for the known ones. */
+      /** OCI compute shape; see src/compat/oci-shapes.ts for the known ones. */
       shape: z
         .string({ error: "must be a shape name" })
         .refine((s) => s in SHAPES, { error: `must be one of ${Object.keys(SHAPES).join(", ")}` })
@@ -164,9 +165,9 @@ export const ociPlatformSchema = z
     ingress: z
       .strictObject({
         controller: z.enum(INGRESS_CONTROLLERS, { error: `must be one of ${INGRESS_CONTROLLERS.join(", ")}` }).default("traefik"),
-        httpNodePort: nodePort().default(30080),
-        httpsNodePort: nodePort().default(30443),
-        healthNodePort: nodePort().default(30254),
+        httpNodePort: nodePort().default(DEFAULT_NODE_PORTS.http),
+        httpsNodePort: nodePort().default(DEFAULT_NODE_PORTS.https),
+        healthNodePort: nodePort().default(DEFAULT_NODE_PORTS.health),
         /**
          * Cluster: any node forwards to a controller anywhere, so a node is healthy when
          * the controller answers through it. Local: the client IP is kept, and the

@@ -6,7 +6,7 @@ import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { GITHUB_BOT } from "../versions";
 import { cidr, dnsName, intIn, secretString } from "./rules";
-import { parseCidr } from "./cidr";
+import { parseCidr } from "../base/cidr";
 import { CATALOG } from "../matrix/catalog";
 import { missingTargets } from "../matrix/targets";
 

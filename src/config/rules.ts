@@ -1,14 +1,12 @@
 /**
  * Reusable zod rules. Each message is a rule a user can act on; the formatter in
- * `format.ts` prefixes the full key and appends the value it got.
+ * `issues.ts` prefixes the full key and appends the value it got.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { parseCidr } from "./cidr";
+import { parseCidr } from "../base/cidr";
+import { NODE_PORT_MAX, NODE_PORT_MIN } from "../ports";
 import { SECRET_FIELDS } from "./schema-walk";
-
-export const NODE_PORT_MIN = 30000;
-export const NODE_PORT_MAX = 32767;
 
 /** Whole number in [min, max]. */
 export function intIn(min: number, max: number) {

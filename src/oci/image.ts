@@ -3,8 +3,8 @@
  * the configured Oracle Linux release that fits the shape, or an explicit OCID.
  */
 import * as oci from "@pulumi/oci";
-import { ConfigError } from "../config/errors";
-import { keyOf } from "../config/format";
+import { ConfigError } from "../base/errors";
+import { keyOf } from "../base/format";
 
 export interface ChosenImage {
   readonly id: string;

@@ -8,7 +8,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { CiComponent, ownerTags } from "../components/naming";
-import { KUBE_API_PORT } from "../cluster/k3s-config";
+import { KUBE_API_PORT } from "../ports";
 import type { NetworkPorts } from "./network";
 
 export interface HealthCheckTiming {

@@ -5,7 +5,7 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { KUBE_API_PORT } from "../cluster/k3s-config";
+import { KUBE_API_PORT } from "../ports";
 import { CiComponent, ownerTags } from "../components/naming";
 
 export interface NetworkPorts {

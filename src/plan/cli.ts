@@ -10,7 +10,7 @@
  * With `--diff`, stdout is the Markdown diff and the summary goes to stderr.
  */
 import { readFileSync } from "node:fs";
-import { ConfigError } from "../config/errors";
+import { ConfigError } from "../base/errors";
 import { asPlanJson, diffPlans, hasChanges, PlanJson, renderDiffMarkdown } from "./diff";
 import { EXTENSIONS } from "./extensions";
 import { planJson, writeArtifacts, writeJson } from "./output-files";

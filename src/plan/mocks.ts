@@ -11,11 +11,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { SERVER_OFFSET_FROM_TOP } from "../cluster/addresses";
-import { formatIpv4, parseCidr } from "../config/cidr";
+import { SERVER_OFFSET_FROM_TOP } from "../config/addresses";
+import { formatIpv4, parseCidr } from "../base/cidr";
 import { AVAILABILITY_DOMAINS, CUSTOM_IMAGE, OBJECT_STORAGE_NAMESPACE, OL79_ARM_IMAGES, OL79_X86_IMAGES } from "./fixtures";
 import { KOPS_INVOKES } from "./fixtures-kops";
-import { SHAPES } from "../oci/shapes";
+import { SHAPES } from "../compat/oci-shapes";
 
 type Inputs = Record<string, unknown>;
 type InvokeHandler = (inputs: Inputs) => Inputs;
@@ -159,7 +159,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
    * A private address the cloud picks in a subnet: `fixed` when the program asks
    * for one, else an address chosen by the resource's identity among those DHCP
    * may hand out (above OCI's two reserved ones, below the servers' fixed block;
-   * src/cluster/addresses.ts). Two names that hash to the same address cannot both
+   * src/config/addresses.ts). Two names that hash to the same address cannot both
    * have it: the later one takes the next free address. So an address depends on
    * the resource alone unless an earlier one hashed onto it (about 1 in 238 per
    * pair in a /24): adding a VM to any pool, or a different creation order,

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { NAMESPACE } from "../config/format";
+import { NAMESPACE } from "../base/format";
 import { parseStackConfig, RawConfig, StackConfig } from "../config";
 import { runProgram } from "../programs";
 import { PlanMocks, RecordedInvoke } from "./mocks";

@@ -1,6 +1,6 @@
 /** Redaction of Pulumi's wire format: secrets become the placeholder, unknowns a marker. */
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../config/errors";
+import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../base/errors";
 
 const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse, YAMLParseError } from "yaml";
 import type { RawConfig } from "../config";
-import { ConfigError, SECRET_PLACEHOLDER } from "../config/errors";
+import { ConfigError, SECRET_PLACEHOLDER } from "../base/errors";
 
 /** Where the stack files live (Pulumi.yaml: `stackConfigDir: stacks`). */
 export const STACKS_DIR = resolve(__dirname, "../../stacks");

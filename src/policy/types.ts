@@ -36,7 +36,7 @@ export interface PolicyConfig {
   readonly bastionCidrs?: readonly string[];
   /** The load balancer's subnet: the only CIDR source NodePorts accept. */
   readonly lbSubnetCidrs?: readonly string[];
-  /** The Kubernetes API port (KUBE_API_PORT in src/cluster/k3s-config.ts): admin CIDRs only. */
+  /** The Kubernetes API port (KUBE_API_PORT in src/ports.ts): admin CIDRs only. */
   readonly kubeApiPort?: number;
   /** The ingress controller's health NodePort the load balancer must probe. */
   readonly healthNodePort?: number;

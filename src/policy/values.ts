@@ -1,7 +1,7 @@
 /** Small readers shared by the rules: inputs arrive loosely typed and may be unknown. */
-import { cidrContains, parseCidr } from "../config/cidr";
-import { UNKNOWN_PLACEHOLDER } from "../config/errors";
-import { NODE_PORT_MAX, NODE_PORT_MIN } from "../config/rules";
+import { cidrContains, parseCidr } from "../base/cidr";
+import { UNKNOWN_PLACEHOLDER } from "../base/errors";
+import { NODE_PORT_MAX, NODE_PORT_MIN } from "../ports";
 
 export function obj(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;

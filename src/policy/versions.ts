@@ -6,7 +6,7 @@
  */
 import { floatingImage } from "../versions";
 import { EXCEPTION_PROCESS, Rule } from "./types";
-import { SECRET_PLACEHOLDER } from "../config/errors";
+import { SECRET_PLACEHOLDER } from "../base/errors";
 import { arr, obj, str } from "./values";
 
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";

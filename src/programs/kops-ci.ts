@@ -6,8 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as gcp from "@pulumi/gcp";
-import { ConfigError } from "../config/errors";
-import { keyOf } from "../config/format";
+import { ConfigError } from "../base/errors";
+import { keyOf } from "../base/format";
 import type { KopsCiSettings } from "../config/kops-ci";
 import { clusterBoundaryPolicy, discoveryBucketPolicy, rolePolicies, stateStoreBucketPolicy, trustPolicy } from "../kops/aws-policies";
 import { AwsCiRole } from "../kops/aws-role";

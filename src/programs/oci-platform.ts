@@ -5,7 +5,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { isClusterRole, NODE_ROLES, NodeRole, ROLE_CONFIG_KEY } from "../cloud-init/roles";
-import { serverPrivateIps } from "../cluster/addresses";
+import { serverPrivateIps } from "../config/addresses";
 import { Cluster } from "../cluster/cluster";
 import { etcdS3CredentialsDropin, EtcdSnapshots, K3S_CA_CERT_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaKeyFile } from "../cluster/k3s-config";
 import { NODE_OS, NodeOsFacts } from "../compat/node-os";
@@ -14,7 +14,7 @@ import { BackupStore, backupBucketName } from "../oci/backup-store";
 import { BootstrapVault } from "../oci/bootstrap-vault";
 import { cronIntervalHours } from "../config/platform-apps";
 import { K3S } from "../versions";
-import { ConfigError, SECRET_PLACEHOLDER } from "../config/errors";
+import { ConfigError, SECRET_PLACEHOLDER } from "../base/errors";
 import type { OciPlatformSettings } from "../config/oci-platform";
 import { JenkinsAgentKeys } from "../apps/jenkins-agent-keys";
 import { bootVolumeProblems, ChosenImage, ImageChoice, lookupImage } from "../oci/image";

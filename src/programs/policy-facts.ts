@@ -4,7 +4,7 @@
  * config (the buckets it opens on purpose, its disposable projects). Pure and
  * light, so the policy layer holds no program-specific knowledge.
  */
-import { KUBE_API_PORT } from "../cluster/k3s-config";
+import { KUBE_API_PORT } from "../ports";
 import type { StackConfig } from "../config";
 import { poolProjectIds } from "../kops/names";
 import type { PolicyConfig } from "../policy/types";

@@ -20,7 +20,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Clock } from "../roll/roll";
 import { REVIEW_BASE_STACK } from "../plan/review-stack";
-import { NAMESPACE as PROJECT } from "../config/format";
+import { NAMESPACE as PROJECT } from "../base/format";
 import { readStackFile, stackFilePath } from "../plan/stack-file";
 import { openStack, stateResources } from "../roll/stack";
 import { apiKeyFromPulumiConfig, emptyBucket, ociObjectStore } from "./bucket";

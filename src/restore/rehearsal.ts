@@ -7,7 +7,7 @@
  */
 import { parseDocument } from "yaml";
 import { LONGHORN_NAMESPACE } from "../apps/longhorn-values";
-import { NAMESPACE } from "../config/format";
+import { NAMESPACE } from "../base/format";
 import type { Clock } from "../roll/roll";
 import { claimId, RetainedClaim } from "./claims";
 import { BACKUP_STATES, backupOf, LonghornBackup, snapshotOf } from "./longhorn";

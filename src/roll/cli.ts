@@ -9,7 +9,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BACKEND_SETS } from "../oci/load-balancer";
-import { KUBE_API_PORT } from "../cluster/k3s-config";
+import { KUBE_API_PORT } from "../ports";
 import { kubeClusterApi } from "./kube";
 import { BackendSetRef, ociBackendHealth } from "./lb-health";
 import { Clock, Pool, POOLS, refusal, roll, RollError, rollOrder } from "./roll";

@@ -16,7 +16,7 @@ import type { Manifest } from "../../src/apps/manifest";
 import { namespace } from "../../src/apps/manifest";
 import { grafanaValues, prometheusValues } from "../../src/apps/monitoring";
 import { NAMESPACE_POD_SECURITY, podSecurityLabels } from "../../src/apps/pod-security";
-import { parseCidr, cidrContains } from "../../src/config/cidr";
+import { parseCidr, cidrContains } from "../../src/base/cidr";
 import type { PlanResult } from "../../src/plan/run";
 import { ofType, plan, problems, parse, set } from "../helpers";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { renderCloudConfig } from "../../src/cloud-init/fragment";
 import { hostFragments } from "../../src/cloud-init/roles";
-import { serverPrivateIps } from "../../src/cluster/addresses";
+import { serverPrivateIps } from "../../src/config/addresses";
 import { createHash } from "node:crypto";
 import {
   FETCH_CA_KEYS_PATH,

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SHOWN_CHARS } from "../../src/config/format";
+import { SHOWN_CHARS } from "../../src/base/format";
 import { loadPlanConfig } from "../../src/plan/run";
 import { readStackFile } from "../../src/plan/stack-file";
 import { parse, problems, set, stackFileWith } from "../helpers";

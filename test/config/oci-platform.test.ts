@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/errors";
+import { ConfigError } from "../../src/base/errors";
 import { parseStackConfig, SECRET_KEYS } from "../../src/config";
 import { parse, problems, rawConfig, set } from "../helpers";
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { ConfigError } from "../../src/config/errors";
+import { ConfigError } from "../../src/base/errors";
 import { main } from "../../src/plan/cli";
 import { PlanMocks } from "../../src/plan/mocks";
 import { recordRegistrations } from "../../src/plan/recorder";

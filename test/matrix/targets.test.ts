@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { matrixCredentialsCasc, matrixTargetsSecretData, withMatrixCredentials } from "../../src/apps/jenkins-casc";
 import { parseStackConfig } from "../../src/config";
-import { SECRET_PLACEHOLDER } from "../../src/config/errors";
+import { SECRET_PLACEHOLDER } from "../../src/base/errors";
 import { CATALOG } from "../../src/matrix/catalog";
 import { HARVESTER_TESTS_READ } from "../../src/matrix/data/harvester-tests";
 import { combinationJobs } from "../../src/matrix/jobs";

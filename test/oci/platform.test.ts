@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/config/errors";
+import { ConfigError } from "../../src/base/errors";
 import { MAX_DETECTION_MS } from "../../src/config/oci-platform";
 import { imageQuery } from "../../src/oci/image";
 import { placement } from "../../src/oci/placement";

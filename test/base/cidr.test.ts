@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cidrContains, cidrOverlaps, parseCidr } from "../../src/config/cidr";
+import { cidrContains, cidrOverlaps, parseCidr } from "../../src/base/cidr";
 
 describe("parseCidr", () => {
   it.each(["10.0.0.0/16", "0.0.0.0/0", "192.168.1.128/25", "203.0.113.7/32"])("accepts %s", (c) => {

@@ -4,7 +4,7 @@
  * addresses picked here rather than by DHCP (agents and ci-agents still use DHCP,
  * which hands out addresses from the bottom of the subnet).
  */
-import { formatIpv4, parseCidr } from "../config/cidr";
+import { formatIpv4, parseCidr } from "../base/cidr";
 
 /** Servers sit at the top of the node subnet, away from DHCP's low addresses. */
 export const SERVER_OFFSET_FROM_TOP = 16;
