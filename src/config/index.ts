@@ -8,8 +8,8 @@ import { z } from "zod";
 import { ConfigError, SECRET_PLACEHOLDER } from "../base/errors";
 import { clip, keyOf, NAMESPACE, show } from "../base/format";
 import { formatIssues } from "./issues";
-import { kopsCiSchema, KopsCiSettings } from "./kops-ci";
-import { ociPlatformSchema, OciPlatformSettings } from "./oci-platform";
+import { kopsCiSchema } from "./kops-ci";
+import { ociPlatformSchema } from "./oci-platform";
 import { leafName, readPlaintextLeaves } from "./plaintext-leaves";
 import { isSecretField, knownKeys, schemaAt, secretPaths, secretValuePaths } from "./schema-walk";
 
@@ -26,20 +26,25 @@ export type ProgramName = keyof typeof PROGRAM_SCHEMAS;
  * `secretString()` field of the program's schema). A plaintext token in a stack
  * file is an error: it would be committed.
  */
-export const SECRET_KEYS: Readonly<Record<ProgramName, readonly string[][]>> = {
-  "oci-platform": secretPaths(ociPlatformSchema),
-  "kops-ci": secretPaths(kopsCiSchema),
-};
+export const SECRET_KEYS: Readonly<Record<ProgramName, readonly string[][]>> = Object.fromEntries(
+  (Object.keys(PROGRAM_SCHEMAS) as ProgramName[]).map((name) => [name, secretPaths(PROGRAM_SCHEMAS[name])]),
+) as Record<ProgramName, string[][]>;
 
-interface Common {
-  /** Stack name; part of every globally or regionally unique name. */
-  readonly stack: string;
-}
+/** A program's validated settings: the output of its schema. */
+export type ProgramSettings<P extends ProgramName> = z.output<(typeof PROGRAM_SCHEMAS)[P]>;
 
-/** Discriminated by `program`: narrowing on it types `settings`. */
-export type StackConfig =
-  | ({ readonly program: "oci-platform"; readonly settings: OciPlatformSettings } & Common)
-  | ({ readonly program: "kops-ci"; readonly settings: KopsCiSettings } & Common);
+/**
+ * The validated config of one stack, derived from PROGRAM_SCHEMAS: discriminated by
+ * `program`, so narrowing on it types `settings`.
+ */
+export type StackConfig<P extends ProgramName = ProgramName> = {
+  [Q in P]: {
+    readonly program: Q;
+    readonly settings: ProgramSettings<Q>;
+    /** Stack name; part of every globally or regionally unique name. */
+    readonly stack: string;
+  };
+}[P];
 
 /**
  * Config namespaces of the providers this project uses. Pulumi hands their keys

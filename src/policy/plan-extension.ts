@@ -6,7 +6,7 @@
  */
 import type { PlanExtension } from "../plan/extensions";
 import type { PlanResult } from "../plan/run";
-import { policyFacts } from "../programs/policy-facts";
+import { policyFacts } from "../programs";
 import { allowancesFor, isExcepted, loadAllowances, PolicyException, StackAllowances } from "./allowances";
 import { crossGuardConfig } from "./crossguard-config";
 import { evaluate, formatViolation, PolicyConfig, PolicyResource, Violation } from "./index";

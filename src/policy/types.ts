@@ -26,7 +26,7 @@ export interface PolicyResource {
 /**
  * What some rules need to know about the stack. The offline plan derives it from
  * the stack's validated config and `policy/allowances.yaml`
- * (see `policyFacts` in src/programs/policy-facts.ts and `policyConfigFor`); the CrossGuard pack receives the same object through
+ * (see `policyFacts` in src/programs/index.ts and `policyConfigFor`); the CrossGuard pack receives the same object through
  * `--policy-pack-config` (written by `npm run plan -- <stack> --out <dir>`).
  */
 export interface PolicyConfig {
