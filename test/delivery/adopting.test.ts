@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ACTION_FILES, actionText, runningJobs } from "./workflow-graph";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = any;
@@ -17,20 +18,26 @@ const ADOPTING = readFileSync(join(ROOT, "docs/adopting.md"), "utf8");
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const DELIVERY = readFileSync(join(ROOT, "docs/delivery.md"), "utf8");
 const WF_DIR = join(ROOT, ".github/workflows");
-const WORKFLOWS = readdirSync(WF_DIR).filter((f) => f.endsWith(".yml")).map((f) => ({ file: f, text: readFileSync(join(WF_DIR, f), "utf8"), yaml: parse(readFileSync(join(WF_DIR, f), "utf8")) as Yaml }));
+const WORKFLOWS = [
+  ...readdirSync(WF_DIR).filter((f) => f.endsWith(".yml")).map((f) => ({ file: f, text: readFileSync(join(WF_DIR, f), "utf8"), yaml: parse(readFileSync(join(WF_DIR, f), "utf8")) as Yaml })),
+  ...ACTION_FILES.map((f) => ({ file: f, text: actionText(f), yaml: { jobs: {} } as Yaml })),
+];
 
-/** The OIDC `sub` each job that asks for a Pulumi token carries (GitHub's default template), with its team variable. */
+/**
+ * The OIDC `sub` each job that asks for a Pulumi token carries (GitHub's default
+ * template), with its team variable. Jobs of a called workflow (pulumi-stack.yml,
+ * review-stack-destroy.yml) are judged as they run for each caller: the claim
+ * names the caller's repository and event or ref, and the environment of the job
+ * that asks (the called one, whose `environment:` the caller's inputs decide).
+ */
 function subjects(): { sub: string; team: string; where: string }[] {
   const out: { sub: string; team: string; where: string }[] = [];
-  for (const { file, yaml } of WORKFLOWS) {
-    const on = Object.keys(yaml.on ?? {});
-    for (const [id, job] of Object.entries<Yaml>(yaml.jobs)) {
-      const auth = (job.steps ?? []).find((s: Yaml) => String(s.uses ?? "").startsWith("pulumi/auth-actions@"));
-      if (!auth) continue;
-      const team = /vars\.(\w+)/.exec(auth.with.scope)![1];
-      const sub = job.environment ? `environment:${job.environment}` : on.includes("pull_request") ? "pull_request" : "ref:refs/heads/main";
-      out.push({ sub: `repo:<owner>/<repo>:${sub}`, team, where: `${file}#${id}` });
-    }
+  for (const j of runningJobs()) {
+    const auth = j.steps.find((s) => String(s.step.uses ?? "").startsWith("pulumi/auth-actions@"));
+    if (!auth) continue;
+    const team = /vars\.(\w+)/.exec(auth.step.with.scope)![1];
+    const sub = j.environment ? `environment:${String(j.environment)}` : j.triggers.includes("pull_request") ? "pull_request" : "ref:refs/heads/main";
+    out.push({ sub: `repo:<owner>/<repo>:${sub}`, team, where: `${j.key}${j.via ? ` via ${j.via}` : ""}` });
   }
   return out;
 }
@@ -69,7 +76,7 @@ describe("docs/adopting.md", () => {
   });
 
   it("sets up every GitHub environment the workflows use, main-only where a deploy team is trusted", () => {
-    const envs = new Set(WORKFLOWS.flatMap((w) => Object.values<Yaml>(w.yaml.jobs).map((j) => j.environment).filter(Boolean)));
+    const envs = new Set(runningJobs().map((j) => j.environment).filter(Boolean));
     expect([...envs].sort()).toEqual(["production", "review", "staging"]);
     for (const e of ["staging", "production"]) expect(ADOPTING).toMatch(new RegExp(`\\| \`${e}\` \\| selected: \`main\` \\|`));
     expect(ADOPTING).toMatch(/\| `production` \|[^\n]*required reviewers/);

@@ -5,7 +5,8 @@
  * each expression becomes a plain word here (as actionlint does before it calls
  * shellcheck). Steps without `shell:` run with bash on Linux runners (`bash -e {0}`,
  * GitHub's documented default), so bash is the dialect unless a step, its job or
- * the workflow says otherwise.
+ * the workflow says otherwise. A composite action (`runs.steps` of an action.yml)
+ * names its shell on every run step, as GitHub requires.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -30,9 +31,12 @@ interface RunBlock {
 
 export function runBlocks(workflow: Yaml): RunBlock[] {
   const out: RunBlock[] = [];
-  for (const [id, job] of Object.entries<Yaml>(workflow.jobs ?? {})) {
+  const composite = workflow.runs?.using === "composite";
+  const jobs: [string, Yaml][] = composite ? [["runs", { steps: workflow.runs.steps }]] : Object.entries<Yaml>(workflow.jobs ?? {});
+  for (const [id, job] of jobs) {
     (job.steps ?? []).forEach((step: Yaml, i: number) => {
       if (typeof step.run !== "string") return;
+      if (composite && !step.shell) throw new Error(`${id} step ${i + 1}: a composite action's run step needs shell:`);
       const shell = String(step.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? "bash");
       if (!/^(bash|sh)\b/.test(shell)) throw new Error(`${id} step ${i + 1}: shell ${shell} is not checked here`);
       out.push({ where: `${id} step ${i + 1}${step.name ? ` (${step.name})` : ""}`, script: step.run.replace(/\$\{\{[\s\S]*?\}\}/g, "_GH_EXPR_"), shell: shell.startsWith("sh") ? "sh" : "bash" });
