@@ -4,12 +4,13 @@
  * community buckets adopted instead of created.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { PlanMocks } from "../../src/plan/mocks";
 import type { PlanResult } from "../../src/plan/run";
 import { runProgram } from "../../src/programs";
 import { ofType, parse, plan, problems, set } from "../helpers";
+import { swapMocks } from "../runtime";
 
 const BUCKET_IAM = "gcp:storage/bucketIAMMember:BucketIAMMember";
 const JOB = "serviceAccount:kops-ci-job@k8s-infra-kops-ci.iam.gserviceaccount.com";
@@ -97,7 +98,7 @@ describe("adopting the community buckets", () => {
   it("buckets.<kind>.adopt imports the existing bucket instead of creating it, and the plan says which", async () => {
     const cfg = parse("kops-ci", set("buckets.staging.adopt", true));
     const mocks = new ImportRecorder();
-    await pulumi.runtime.setMocks(mocks, "ci-infra", "kops-ci", false);
+    onTestFinished(await swapMocks(mocks, "ci-infra", "kops-ci"));
     const result = await runProgram(cfg);
     expect(result.outputs.adoptedBuckets).toEqual(["k8s-infra-kops-ci/k8s-staging-kops"]);
     await new Promise((r) => setTimeout(r, 50));

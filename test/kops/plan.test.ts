@@ -6,11 +6,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../src/base/errors";
-import { main } from "../../src/plan/cli";
+import { main } from "../../src/cli/plan";
 import { PlanMocks } from "../../src/plan/mocks";
 import { recordRegistrations } from "../../src/plan/recorder";
 import type { PlannedResource } from "../../src/plan/recorder";
@@ -19,6 +18,7 @@ import { stackFilePath } from "../../src/plan/stack-file";
 import { planWarnings } from "../../src/plan/warnings";
 import { runProgram } from "../../src/programs";
 import { ofType, parse, plan, set } from "../helpers";
+import { swapMocks } from "../runtime";
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const BUCKET_IAM = "gcp:storage/bucketIAMMember:BucketIAMMember";
@@ -298,7 +298,7 @@ describe("one job, both clouds", () => {
 describe("the host project number", () => {
   it("is checked against the project before anything is created", async () => {
     const cfg = parse("kops-ci-staging", set("gcp.projectNumber", "731904266128"));
-    await pulumi.runtime.setMocks(new PlanMocks(), "ci-infra", "kops-ci-staging", false);
+    onTestFinished(await swapMocks(new PlanMocks(), "ci-infra", "kops-ci-staging"));
     const recording = recordRegistrations();
     const err = await runProgram(cfg).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);

@@ -3,7 +3,7 @@
  * providers, asserting the properties the platform depends on.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ConfigError } from "../../src/base/errors";
 import { MAX_DETECTION_MS } from "../../src/config/oci-platform";
 import { imageQuery } from "../../src/oci/image";
@@ -14,6 +14,7 @@ import { recordRegistrations } from "../../src/plan/recorder";
 import type { PlanResult } from "../../src/plan/run";
 import { runProgram } from "../../src/programs";
 import { ofType, parse, plan, set } from "../helpers";
+import { swapMocks } from "../runtime";
 
 const BACKEND_SET = "oci:LoadBalancer/backendSet:BackendSet";
 const BACKEND = "oci:LoadBalancer/backend:Backend";
@@ -211,7 +212,7 @@ describe("VMs", () => {
 describe("boot volume against the image", () => {
   it("refuses a boot volume smaller than the image and creates nothing", async () => {
     const cfg = parse("oci-staging", set("image.id", CUSTOM_IMAGE.id));
-    await pulumi.runtime.setMocks(new PlanMocks(), "ci-infra", "oci-staging", false);
+    onTestFinished(await swapMocks(new PlanMocks(), "ci-infra", "oci-staging"));
     const recording = recordRegistrations();
     const err = await runProgram(cfg).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
@@ -250,9 +251,11 @@ describe("bootstrap secrets stay out of instance metadata", () => {
     }
   }
   let sent: CapturingMocks["sent"];
+  let restoreMocks = () => {};
+  afterAll(() => restoreMocks());
   beforeAll(async () => {
     const mocks = new CapturingMocks();
-    await pulumi.runtime.setMocks(mocks, "ci-infra", "oci-prod", false);
+    restoreMocks = await swapMocks(mocks, "ci-infra", "oci-prod");
     recordRegistrations();
     await pulumi.runtime.runInPulumiStack(async () => (await runProgram(parse("oci-prod"))).outputs);
     await pulumi.runtime.disconnect();

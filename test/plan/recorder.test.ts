@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { PlanMocks } from "../../src/plan/mocks";
 import { recordRegistrations } from "../../src/plan/recorder";
+import { swapMocks } from "../runtime";
 
 // The replacement options decide what an `up` deletes and when; the offline plan
 // records them as the program sets them, whichever resource carries them.
 
 async function record(program: () => void) {
-  await pulumi.runtime.setMocks(new PlanMocks(), "ci-infra", "recorder-test", false);
+  onTestFinished(await swapMocks(new PlanMocks(), "ci-infra", "recorder-test"));
   const recording = recordRegistrations();
   await pulumi.runtime.runInPulumiStack(async () => {
     program();
