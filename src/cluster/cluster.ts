@@ -19,7 +19,6 @@ import { renderKubeconfig } from "./kubeconfig";
 import { GeneratedKey, generatedKey, generatedPassword } from "../components/generated-secrets";
 
 export interface ClusterArgs {
-  readonly stack: string;
   /** Fixed private IPs of the servers, in order; the first initialises the cluster. */
   readonly serverIps: readonly string[];
   /** Public address the API is reached at (the load balancer's reserved IP). */
@@ -115,7 +114,7 @@ export class Cluster extends CiComponent {
     this.apiUrl = pulumi.interpolate`https://${args.apiAddress}:${KUBE_API_PORT}`;
     this.kubeconfig = pulumi.secret(
       pulumi.all([this.apiUrl, this.serverCaCert, this.adminCertPem, this.adminKeyPem]).apply(([server, caCertPem, clientCertPem, clientKeyPem]) =>
-        renderKubeconfig({ name: args.stack, server, caCertPem, clientCertPem, clientKeyPem }),
+        renderKubeconfig({ name: this.stack, server, caCertPem, clientCertPem, clientKeyPem }),
       ),
     );
     this.registerOutputs({ apiUrl: this.apiUrl });

@@ -23,6 +23,12 @@ export class NamingError extends Error {
 
 /** A ComponentResource whose children are named `<component>-<suffix>`. */
 export abstract class CiComponent extends pulumi.ComponentResource {
+  /**
+   * The stack Pulumi runs: part of every globally or regionally unique name and of
+   * the owner tags. Read here, so no Args type has to carry it.
+   */
+  protected readonly stack: string = pulumi.getStack();
+
   protected constructor(
     type: `ci-infra:${string}:${string}`,
     readonly componentName: string,

@@ -11,7 +11,6 @@ import { PolicyDocument } from "./aws-policies";
 import { AWS_AUDIENCE, AWS_IAM_PATH } from "./names";
 
 export interface AwsCiRoleArgs {
-  readonly stack: string;
   /** The CI cluster's token issuer (https URL). */
   readonly issuer: string;
   readonly roleName: string;
@@ -35,7 +34,7 @@ export class AwsCiRole extends CiComponent {
 
   constructor(name: string, args: AwsCiRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:kops:AwsCiRole", name, opts);
-    const tags = ownerTags(args.stack, name);
+    const tags = ownerTags(this.stack, name);
     const policyArn = (policyName: string) => `arn:aws:iam::${args.accountId}:policy${AWS_IAM_PATH}${policyName}`;
 
     // No thumbprints: AWS validates the issuer's certificate against its trusted CAs.

@@ -19,7 +19,6 @@ import { CiComponent, ownerTags } from "../components/naming";
 import type { PolicyDocument } from "./aws-policies";
 
 export interface KopsStoresArgs {
-  readonly stack: string;
   /** Region of both buckets. */
   readonly region: string;
   readonly stateStore: {
@@ -48,7 +47,7 @@ export class KopsStores extends CiComponent {
     super("ci-infra:kops:KopsStores", name, opts);
     const region = args.region;
 
-    const stateName = this.storeBucket(args.stack, region, {
+    const stateName = this.storeBucket(this.stack, region, {
       key: "state",
       bucket: args.stateStore.bucket,
       tags: { purpose: "kops-state-store", "written-by": "kops-e2e-jobs" },
@@ -62,7 +61,7 @@ export class KopsStores extends CiComponent {
       ],
       policy: args.stateStore.policy,
     });
-    const discoveryName = this.storeBucket(args.stack, region, {
+    const discoveryName = this.storeBucket(this.stack, region, {
       key: "discovery",
       bucket: args.discovery.bucket,
       tags: { purpose: "kops-oidc-discovery-public", "written-by": "kops-e2e-jobs" },

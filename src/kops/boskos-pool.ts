@@ -9,7 +9,6 @@ import { CiComponent } from "../components/naming";
 import { gcpLabels } from "./names";
 
 export interface BoskosPoolArgs {
-  readonly stack: string;
   /** Project ids of the pool, e.g. kops-e2e-01 … */
   readonly projectIds: readonly string[];
   /** Boskos resource type the projects are registered under (names.ts boskosResourceType). */
@@ -46,7 +45,7 @@ export class BoskosPool extends CiComponent {
         autoCreateNetwork: false,
         // Shrinking the pool deletes the project (the provider's default would refuse).
         deletionPolicy: "DELETE",
-        labels: gcpLabels(args.stack, name, { "boskos-type": args.resourceType, "used-by": "kops-e2e-jobs" }),
+        labels: gcpLabels(this.stack, name, { "boskos-type": args.resourceType, "used-by": "kops-e2e-jobs" }),
       }, this.childOpts());
       const services = args.apis.map((service) =>
         new gcp.projects.Service(this.childName(`${projectId}-${service.split(".")[0]}`), {

@@ -11,7 +11,6 @@ import { CiComponent } from "../components/naming";
 import { gcpLabels, STAGING_PREFIXES } from "./names";
 
 export interface KopsBucketsArgs {
-  readonly stack: string;
   /** Host project of both buckets. */
   readonly project: string;
   /** GCS location of both buckets (US, EU, us-central1, ...). */
@@ -64,7 +63,7 @@ export class KopsBuckets extends CiComponent {
       // "inherited" lets the allUsers grant below take effect; "enforced" refuses any.
       publicAccessPrevention: args.staging.publicRead ? "inherited" : "enforced",
       lifecycleRules: [deleteAfter(args.staging.pullsAgeDays, [STAGING_PREFIXES.pulls]), deleteAfter(args.staging.kopsAgeDays, [STAGING_PREFIXES.kops])],
-      labels: gcpLabels(args.stack, name, { purpose: "kops-staged-builds-and-version-markers", "written-by": "kops-ci-jobs-pulls-and-kops-publisher-releases" }),
+      labels: gcpLabels(this.stack, name, { purpose: "kops-staged-builds-and-version-markers", "written-by": "kops-ci-jobs-pulls-and-kops-publisher-releases" }),
     }, this.childOpts({ retainOnDelete: true, import: args.staging.adopt ? bucketImportId(args.project, args.staging.name) : undefined }));
     if (args.staging.publicRead) {
       new gcp.storage.BucketIAMMember(this.childName("staging-public-read"), {
@@ -79,7 +78,7 @@ export class KopsBuckets extends CiComponent {
       name: args.results.name,
       publicAccessPrevention: "enforced",
       lifecycleRules: [deleteAfter(args.results.ageDays)],
-      labels: gcpLabels(args.stack, name, { purpose: "kops-ci-results", "written-by": "kops-ci-e2e-jobs" }),
+      labels: gcpLabels(this.stack, name, { purpose: "kops-ci-results", "written-by": "kops-ci-e2e-jobs" }),
     }, this.childOpts({ retainOnDelete: true, import: args.results.adopt ? bucketImportId(args.project, args.results.name) : undefined }));
 
     this.adopted = [args.staging, args.results].filter((b) => b.adopt).map((b) => bucketImportId(args.project, b.name));

@@ -18,7 +18,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiComponent, ownerTags } from "../components/naming";
 
 export interface BackupStoreArgs {
-  readonly stack: string;
   readonly compartmentId: string;
   readonly tenancyId: string;
   readonly region: string;
@@ -73,13 +72,13 @@ export class BackupStore extends CiComponent {
     // Lifecycle rules run as the region's Object Storage service, which needs leave to delete.
     const servicePolicy = new oci.identity.Policy(this.childName("lifecycle-service"), {
       compartmentId: args.compartmentId,
-      name: `${args.stack}-backup-lifecycle`,
-      description: `ci-infra ${args.stack}: Object Storage applies the backup buckets' lifecycle rules`,
+      name: `${this.stack}-backup-lifecycle`,
+      description: `ci-infra ${this.stack}: Object Storage applies the backup buckets' lifecycle rules`,
       statements: [`Allow service objectstorage-${args.region} to manage object-family in compartment id ${args.compartmentId}`],
-      freeformTags: ownerTags(args.stack, name),
+      freeformTags: ownerTags(this.stack, name),
     }, this.childOpts());
 
-    const names = { etcd: backupBucketName(args.stack, "etcd"), volumes: backupBucketName(args.stack, "volumes") };
+    const names = { etcd: backupBucketName(this.stack, "etcd"), volumes: backupBucketName(this.stack, "volumes") };
     const writtenBy = { etcd: "k3s etcd-snapshot", volumes: "longhorn" };
     const buckets = {} as Record<keyof typeof BACKUP_BUCKETS, pulumi.Output<string>>;
     for (const kind of Object.keys(BACKUP_BUCKETS) as (keyof typeof BACKUP_BUCKETS)[]) {
@@ -90,7 +89,7 @@ export class BackupStore extends CiComponent {
         accessType: "NoPublicAccess",
         versioning: "Enabled",
         storageTier: "Standard",
-        freeformTags: ownerTags(args.stack, name, { "written-by": writtenBy[kind] }),
+        freeformTags: ownerTags(this.stack, name, { "written-by": writtenBy[kind] }),
       }, keep);
       new oci.objectstorage.ObjectLifecyclePolicy(this.childName(`${BACKUP_BUCKETS[kind]}-lifecycle`), {
         namespace: args.namespace,
@@ -106,29 +105,29 @@ export class BackupStore extends CiComponent {
       this.accessKeyId = args.credentials.accessKeyId;
       this.secretAccessKey = args.credentials.secretAccessKey;
     } else {
-      const tags = ownerTags(args.stack, name);
+      const tags = ownerTags(this.stack, name);
       const user = new oci.identity.User(this.childName("writer"), {
         compartmentId: args.tenancyId,
-        name: `${args.stack}-backup-writer`,
-        description: `ci-infra ${args.stack}: writes etcd snapshots and Longhorn backups (S3 key only, no console)`,
+        name: `${this.stack}-backup-writer`,
+        description: `ci-infra ${this.stack}: writes etcd snapshots and Longhorn backups (S3 key only, no console)`,
         freeformTags: tags,
       }, this.childOpts());
       const group = new oci.identity.Group(this.childName("writers"), {
         compartmentId: args.tenancyId,
-        name: `${args.stack}-backup-writers`,
-        description: `ci-infra ${args.stack}: may write the backup buckets only`,
+        name: `${this.stack}-backup-writers`,
+        description: `ci-infra ${this.stack}: may write the backup buckets only`,
         freeformTags: tags,
       }, this.childOpts());
       new oci.identity.UserGroupMembership(this.childName("writer-membership"), { groupId: group.id, userId: user.id }, this.childOpts());
       new oci.identity.Policy(this.childName("writers-policy"), {
         compartmentId: args.compartmentId,
-        name: `${args.stack}-backup-writers`,
-        description: `ci-infra ${args.stack}: the backup writer reaches only the two backup buckets`,
+        name: `${this.stack}-backup-writers`,
+        description: `ci-infra ${this.stack}: the backup writer reaches only the two backup buckets`,
         statements: pulumi.all([group.name, buckets.etcd, buckets.volumes]).apply(([g, a, b]) => backupWriterStatements(g, args.compartmentId, [a, b])),
         freeformTags: tags,
       }, this.childOpts());
       // A customer secret key: its id is the S3 access key, `key` the secret (shown once by OCI).
-      const key = new oci.identity.CustomerSecretKey(this.childName("writer-s3-key"), { userId: user.id, displayName: `${args.stack}-backups` }, this.childOpts());
+      const key = new oci.identity.CustomerSecretKey(this.childName("writer-s3-key"), { userId: user.id, displayName: `${this.stack}-backups` }, this.childOpts());
       this.accessKeyId = key.id;
       this.secretAccessKey = pulumi.secret(key.key);
     }

@@ -19,7 +19,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiComponent, ownerTags } from "../components/naming";
 
 export interface BootstrapVaultArgs {
-  readonly stack: string;
   readonly compartmentId: string;
   /** Dynamic groups live in the tenancy's root compartment. */
   readonly tenancyId: string;
@@ -51,7 +50,7 @@ export class BootstrapVault extends CiComponent {
 
   constructor(name: string, private readonly args: BootstrapVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:oci:BootstrapVault", name, opts);
-    const tags = ownerTags(args.stack, name);
+    const tags = ownerTags(this.stack, name);
     const keep = this.childOpts({ protect: args.protect });
     const base = { compartmentId: args.compartmentId, freeformTags: tags };
 
@@ -70,7 +69,7 @@ export class BootstrapVault extends CiComponent {
         ...base,
         vaultId: vault.id,
         keyId: key.id,
-        secretName: `${args.stack}-${vaultSecretName(file)}`,
+        secretName: `${this.stack}-${vaultSecretName(file)}`,
         description: `k3s bootstrap file ${file}, read once by the first server at boot`,
         secretContent: { contentType: "BASE64", content: pulumi.secret(value.apply((v) => Buffer.from(v, "utf8").toString("base64"))) },
       }, keep);
@@ -85,20 +84,20 @@ export class BootstrapVault extends CiComponent {
    * (the rule names their OCIDs), which is why the boot script retries.
    */
   grantReadTo(role: string, instances: readonly oci.core.Instance[]): void {
-    const groupName = `${this.args.stack}-${role}-bootstrap`;
+    const groupName = `${this.stack}-${role}-bootstrap`;
     const group = new oci.identity.DynamicGroup(this.childName(`${role}-group`), {
       compartmentId: this.args.tenancyId,
       name: groupName,
-      description: `ci-infra ${this.args.stack}: the ${role} instances, which read the k3s bootstrap secrets at first boot`,
+      description: `ci-infra ${this.stack}: the ${role} instances, which read the k3s bootstrap secrets at first boot`,
       matchingRule: pulumi.all(instances.map((i) => i.id)).apply(instancesMatchingRule),
-      freeformTags: ownerTags(this.args.stack, this.componentName),
+      freeformTags: ownerTags(this.stack, this.componentName),
     }, this.childOpts());
     new oci.identity.Policy(this.childName(`${role}-read`), {
       compartmentId: this.args.compartmentId,
       name: `${groupName}-read`,
-      description: `ci-infra ${this.args.stack}: the ${role} instances may read only the k3s bootstrap secrets`,
+      description: `ci-infra ${this.stack}: the ${role} instances may read only the k3s bootstrap secrets`,
       statements: [pulumi.all([group.name, this.secretIds]).apply(([g, ids]) => readSecretsStatement(g, this.args.compartmentId, Object.values(ids)))],
-      freeformTags: ownerTags(this.args.stack, this.componentName),
+      freeformTags: ownerTags(this.stack, this.componentName),
     }, this.childOpts());
   }
 }

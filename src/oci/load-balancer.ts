@@ -18,7 +18,6 @@ export interface HealthCheckTiming {
 }
 
 export interface IngressLoadBalancerArgs {
-  readonly stack: string;
   readonly compartmentId: string;
   readonly subnetId: pulumi.Input<string>;
   readonly nsgIds: pulumi.Input<string>[];
@@ -67,7 +66,7 @@ export class IngressLoadBalancer extends CiComponent {
       compartmentId: args.compartmentId,
       lifetime: "RESERVED",
       displayName: this.childName("ip"),
-      freeformTags: ownerTags(args.stack, name),
+      freeformTags: ownerTags(this.stack, name),
     }, this.childOpts({
       protect: args.protect,
       // The provider reads back the private IP the load balancer attaches the reserved
@@ -83,7 +82,7 @@ export class IngressLoadBalancer extends CiComponent {
       subnetIds: [args.subnetId],
       isPrivate: false,
       networkSecurityGroupIds: args.nsgIds,
-      freeformTags: ownerTags(args.stack, name),
+      freeformTags: ownerTags(this.stack, name),
     }, this.childOpts({
       // A reserved IP belongs to one load balancer at a time: the old one must let go
       // of it before a replacement can take it (the IP, and so DNS, survive).

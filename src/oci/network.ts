@@ -16,7 +16,6 @@ export interface NetworkPorts {
 }
 
 export interface NetworkArgs {
-  readonly stack: string;
   readonly compartmentId: string;
   readonly vcnCidr: string;
   readonly lbSubnetCidr: string;
@@ -45,14 +44,14 @@ export class Network extends CiComponent {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:oci:Network", name, opts);
-    const tags = ownerTags(args.stack, name);
+    const tags = ownerTags(this.stack, name);
     const base = { compartmentId: args.compartmentId, freeformTags: tags };
 
     const vcn = new oci.core.Vcn(this.childName("vcn"), {
       ...base,
       cidrBlocks: [args.vcnCidr],
       displayName: this.childName("vcn"),
-      dnsLabel: dnsLabel(args.stack),
+      dnsLabel: dnsLabel(this.stack),
     }, this.childOpts());
     const vcnId = vcn.id;
 

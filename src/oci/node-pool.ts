@@ -11,7 +11,6 @@ import type { ChosenImage } from "./image";
 import { placement } from "./placement";
 
 export interface NodePoolArgs {
-  readonly stack: string;
   readonly compartmentId: string;
   readonly role: NodeRole;
   readonly count: number;
@@ -72,7 +71,7 @@ export class NodePool extends CiComponent {
         instanceOptions: { areLegacyImdsEndpointsDisabled: true },
         // Managed SSH sessions through the OCI Bastion need the agent's Bastion plugin.
         agentConfig: { pluginsConfigs: [{ name: "Bastion", desiredState: "ENABLED" }] },
-        freeformTags: ownerTags(args.stack, name, { role: args.role }),
+        freeformTags: ownerTags(this.stack, name, { role: args.role }),
       }, this.childOpts({
         // A replacement keeps the hostname and (servers) the fixed private IP, which
         // the old VM holds until it is gone.

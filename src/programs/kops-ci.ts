@@ -39,7 +39,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
   const awsOpts = { providers: { aws: new aws.Provider(`${stack}-aws`, { region: s.aws.region, allowedAccountIds: [s.aws.accountId] }) } };
 
   const buckets = new KopsBuckets(`${stack}-buckets`, {
-    stack,
     project: s.gcp.project,
     location: s.gcp.location,
     staging: s.buckets.staging,
@@ -69,7 +68,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
   }, gcpOpts);
 
   const pool = new BoskosPool(`${stack}-boskos`, {
-    stack,
     projectIds: names.gcp.poolProjects,
     resourceType: names.gcp.boskosResourceType,
     folderId: s.boskos.folderId,
@@ -83,7 +81,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
   }, gcpOpts);
 
   const role = new AwsCiRole(`${stack}-aws-role`, {
-    stack,
     issuer: s.cluster.issuer,
     accountId: s.aws.accountId,
     roleName: names.aws.roleName,
@@ -96,7 +93,6 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
   }, awsOpts);
 
   const stores = new KopsStores(`${stack}-kops-stores`, {
-    stack,
     region: s.aws.region,
     stateStore: { ...s.aws.stateStore, policy: stateStoreBucketPolicy(s) },
     discovery: { ...s.aws.discovery, policy: discoveryBucketPolicy(s) },

@@ -49,7 +49,6 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
 
   const ports = { http: s.ingress.httpNodePort, https: s.ingress.httpsNodePort, health: s.ingress.healthNodePort };
   const network = new Network(`${stack}-net`, {
-    stack,
     compartmentId,
     vcnCidr: s.network.vcnCidr,
     lbSubnetCidr: s.network.lbSubnetCidr,
@@ -59,7 +58,6 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
     ports,
   });
   const lb = new IngressLoadBalancer(`${stack}-ingress`, {
-    stack,
     compartmentId,
     subnetId: network.lbSubnetId,
     nsgIds: [network.lbNsgId],
@@ -73,7 +71,6 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
 
   const serverIps = serverPrivateIps(s.network.nodeSubnetCidr, s.nodes.server.count);
   const cluster = new Cluster(`${stack}-k3s`, {
-    stack,
     serverIps,
     apiAddress: lb.ipAddress,
     protectCa: s.protect,
@@ -84,7 +81,6 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
   const backups =
     etcdSnap.enabled || s.longhorn.backup.enabled
       ? new BackupStore(`${stack}-backups`, {
-          stack,
           compartmentId,
           tenancyId: s.oci.tenancyId,
           region: s.oci.region,
@@ -99,7 +95,6 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
   // The CA keys (and the servers' S3 keys) go to OCI Vault; servers read them at boot, so no key is in user_data.
   const etcdS3Secret = "etcd-s3.yaml";
   const bootstrapVault = new BootstrapVault(`${stack}-bootstrap`, {
-    stack,
     compartmentId,
     tenancyId: s.oci.tenancyId,
     secrets: {
@@ -137,7 +132,6 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
   const pools = {} as Partial<Record<NodeRole, NodePool>>;
   for (const g of groups) {
     pools[g.role] = new NodePool(`${stack}-${g.role}`, {
-      stack,
       compartmentId,
       role: g.role,
       count: g.count,
