@@ -12,7 +12,8 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../base/errors";
 import { asPlanJson, diffPlans, hasChanges, PlanJson, renderDiffMarkdown } from "./diff";
-import { EXTENSIONS } from "./extensions";
+import { parseCommandLine, UsageError, wantsHelp } from "../cli/args";
+import type { PlanExtension } from "./extensions";
 import { planJson, writeArtifacts, writeJson } from "./output-files";
 import { DEFAULT_STACK, planStack, planStackName, PlanInputError } from "./run";
 import { renderSummary } from "./summary";
@@ -31,40 +32,46 @@ export interface CliArgs {
   failOnChanges?: boolean;
 }
 
+const OPTIONS = {
+  stack: { type: "string" },
+  "config-file": { type: "string" },
+  json: { type: "string" },
+  out: { type: "string" },
+  diff: { type: "string" },
+  "fail-on-changes": { type: "boolean" },
+} as const;
+
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = {};
-  let positional = false;
-  const name = (stack: string) => {
-    if (args.stack !== undefined && args.stack !== stack) throw new PlanInputError(`two stack names: ${args.stack} and ${stack}\n${USAGE}`);
-    args.stack = stack;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith("--")) throw new PlanInputError(`${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === "--stack") name(value());
-    else if (a === "--config-file") args.configFile = value();
-    else if (a === "--json") args.json = value();
-    else if (a === "--out") args.out = value();
-    else if (a === "--diff") args.diff = value();
-    else if (a === "--fail-on-changes") args.failOnChanges = true;
-    else if (a.startsWith("-")) throw new PlanInputError(`unknown option ${a}\n${USAGE}`);
-    else if (!positional) {
-      name(a);
-      positional = true;
-    } else throw new PlanInputError(`unexpected argument ${a}\n${USAGE}`);
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv, OPTIONS, 1);
+  } catch (err) {
+    if (err instanceof UsageError) throw new PlanInputError(`${err.message}\n${USAGE}`);
+    throw err;
   }
+  const { values: v, positionals } = parsed;
+  const [positional] = positionals;
+  if (positional !== undefined && v.stack !== undefined && positional !== v.stack) throw new PlanInputError(`two stack names: ${positional} and ${v.stack}\n${USAGE}`);
+  const args: CliArgs = {};
+  const stack = positional ?? v.stack;
+  if (stack !== undefined) args.stack = stack;
+  if (v["config-file"] !== undefined) args.configFile = v["config-file"];
+  if (v.json !== undefined) args.json = v.json;
+  if (v.out !== undefined) args.out = v.out;
+  if (v.diff !== undefined) args.diff = v.diff;
+  if (v["fail-on-changes"]) args.failOnChanges = true;
   if (args.stack === undefined && args.configFile === undefined) args.stack = DEFAULT_STACK;
   if (args.failOnChanges && !args.diff) throw new PlanInputError(`--fail-on-changes needs --diff <base-plan.json>\n${USAGE}`);
   return args;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * The plan CLI. `extensions` (matrix, policy, ...) are assembled where the CLI
+ * starts (src/cli/plan.ts), so plan/ imports none of them.
+ */
+export async function main(argv: readonly string[], extensions: readonly PlanExtension[]): Promise<number> {
   const progress = (msg: string) => process.stderr.write(`… ${msg}\n`);
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (wantsHelp(argv)) {
     console.log(USAGE);
     return 0;
   }
@@ -75,7 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Read the base first: a wrong path should fail before a long plan.
     const base = args.diff ? readBasePlan(args.diff) : undefined;
     const plan = await planStack({ stack, configFile: args.configFile });
-    const warnings = [...planWarnings(plan), ...EXTENSIONS.flatMap((e) => e.warnings?.(plan) ?? [])];
+    const warnings = [...planWarnings(plan), ...extensions.flatMap((e) => e.warnings?.(plan) ?? [])];
     const summary = renderSummary(plan, warnings);
     if (base) console.error(summary);
     else console.log(summary);
@@ -86,12 +93,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       progress(`wrote ${args.json}`);
     }
     if (args.out) {
-      const artifacts = Object.assign({}, plan.artifacts, ...EXTENSIONS.map((e) => e.artifacts?.(plan) ?? {}));
+      const artifacts = Object.assign({}, plan.artifacts, ...extensions.map((e) => e.artifacts?.(plan) ?? {}));
       const files = writeArtifacts(args.out, artifacts);
       progress(`wrote ${files.length} artifacts under ${args.out}`);
     }
     // Files first, so a failing plan still leaves its JSON for the diff and the review.
-    const findings = EXTENSIONS.flatMap((e) => e.check?.(plan) ?? []).filter((f) => f.problems.length > 0);
+    const findings = extensions.flatMap((e) => e.check?.(plan) ?? []).filter((f) => f.problems.length > 0);
     if (findings.length > 0) {
       for (const f of findings) console.error(f.problems.join("\n"));
       // Invalid input (2) outranks policy violations (3): fix the input first.
@@ -125,8 +132,4 @@ function readBasePlan(file: string): PlanJson {
   } catch (err) {
     throw new PlanInputError(`--diff: ${err instanceof Error ? err.message : String(err)}`);
   }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,10 +1,8 @@
 /**
  * Checks and artifacts that ride along every offline plan (test matrices, policy
- * rules, ...). Each area registers one extension here; the CLI runs them all
- * after the program has been planned.
+ * rules, ...). Each area implements PlanExtension; the CLI's entry (src/cli/plan.ts)
+ * lists them and passes them in, so plan/ imports none of the areas that extend it.
  */
-import { matrixExtension } from "../matrix/plan-extension";
-import { policyExtension } from "../policy/plan-extension";
 import type { PlanResult } from "./run";
 
 export interface PlanFinding {
@@ -23,5 +21,3 @@ export interface PlanExtension {
   /** Extra files for `--out`, relative path → text (secrets already replaced). */
   artifacts?(plan: PlanResult): Record<string, string>;
 }
-
-export const EXTENSIONS: PlanExtension[] = [matrixExtension, policyExtension];

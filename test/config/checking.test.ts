@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, RawConfig } from "../../src/config";
 import { plaintextLeaves, readPlaintextLeaves } from "../../src/config/plaintext-leaves";
-import { main } from "../../src/plan/cli";
+import { main } from "../../src/cli/plan";
 import { loadPlanConfig } from "../../src/plan/run";
 import { parse, problems, rawConfig, set, stackFileWith } from "../helpers";
 

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { CATALOG } from "../../src/matrix/catalog";
 import { createMatrixExtension, MATRIX_ARTIFACTS, matrixExtension } from "../../src/matrix/plan-extension";
 import { renderJobDsl } from "../../src/matrix/render/job-dsl";
-import { EXTENSIONS } from "../../src/plan/extensions";
+import { planExtensions } from "../../src/cli/plan";
 import type { PlanResult } from "../../src/plan/run";
 import { ROW_2_10, withCombinations } from "./fixtures";
 
@@ -13,7 +13,7 @@ const plan = {} as PlanResult;
 
 describe("plan extension", () => {
   it("is registered with the offline plan", () => {
-    expect(EXTENSIONS).toContain(matrixExtension);
+    expect(planExtensions()).toContain(matrixExtension);
   });
 
   it("finds nothing fatal in the shipped matrices and pins", () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main, parseArgs } from "../../src/plan/cli";
+import { main } from "../../src/cli/plan";
+import { parseArgs } from "../../src/plan/cli";
 import { stackFilePath } from "../../src/plan/stack-file";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "plan-"));
@@ -79,7 +80,7 @@ describe("plan", () => {
     const dir = tmp();
     const file = join(dir, "Pulumi.bad.yaml");
     writeFileSync(file, readFileSync(stackFilePath("oci-staging"), "utf8").replace("10.20.1.0/24", "10.99.1.0/24"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", "src/plan/cli.ts", "--config-file", file], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/plan.ts", "--config-file", file], { encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('ci-infra:network.nodeSubnetCidr must lie inside vcnCidr 10.20.0.0/16 (got "10.99.1.0/24")');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main, parseArgs } from "../../src/plan/cli";
+import { main } from "../../src/cli/plan";
+import { parseArgs } from "../../src/plan/cli";
 import { asPlanJson, diffPlans, diffValues, hasChanges, PlanJson, PlanJsonResource, renderDiffMarkdown } from "../../src/plan/diff";
 
 const urn = (type: string, name: string) => `urn:pulumi:oci-staging::ci-infra::${type}::${name}`;

@@ -2,7 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main, parseArgs } from "../../src/plan/cli";
+import { main } from "../../src/cli/plan";
+import { parseArgs } from "../../src/plan/cli";
 import { stackFilePath } from "../../src/plan/stack-file";
 
 // Pulumi names a stack after its file: `Pulumi.<name>.yaml` holds stack `<name>`.

@@ -12,7 +12,7 @@ import { crossGuardPolicies, CROSSGUARD_ENFORCEMENT } from "../../src/policy/cro
 import { crossGuardConfig } from "../../src/policy/crossguard-config";
 import { RULES } from "../../src/policy";
 import { evaluatePlan, policyConfigFor, policyExtension } from "../../src/policy/plan-extension";
-import { EXTENSIONS } from "../../src/plan/extensions";
+import { planExtensions } from "../../src/cli/plan";
 import { loadPlanConfig, PlanResult } from "../../src/plan/run";
 import type { PlannedResource } from "../../src/plan/recorder";
 
@@ -44,7 +44,7 @@ const floating = planned("kubernetes:apps/v1:Deployment", "bot", { spec: { templ
 
 describe("offline plan extension", () => {
   it("is registered with the plan", () => {
-    expect(EXTENSIONS).toContain(policyExtension);
+    expect(planExtensions()).toContain(policyExtension);
   });
 
   it("derives the rules' config from the stack's settings", () => {
