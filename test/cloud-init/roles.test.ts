@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { dockerDaemonConfig } from "../../src/cloud-init/docker";
 import { renderNodeCloudInit, NODE_ROLES } from "../../src/cloud-init/roles";
 import { renderCloudConfig } from "../../src/cloud-init/fragment";
 import { NODE_OS, NodeOsFacts } from "../../src/compat/node-os";
@@ -35,8 +34,8 @@ describe("Docker on Oracle Linux 7.9", () => {
 
   it("daemon.json rotates logs and keeps containers alive across daemon restarts", () => {
     const cfg = JSON.parse(file(doc("ci-agent"), "/etc/docker/daemon.json")!);
-    expect(cfg).toEqual(dockerDaemonConfig(docker));
-    expect(cfg).toMatchObject({ "log-driver": "json-file", "log-opts": { "max-size": "50m", "max-file": "5" }, "live-restore": true });
+    // Exactly these keys: dockerd refuses to start on a key it does not know.
+    expect(cfg).toEqual({ "log-driver": "json-file", "log-opts": { "max-size": "50m", "max-file": "5" }, "live-restore": true });
   });
 
   it.each(NODE_ROLES)("%s: enables, before the package step, every repo Docker's EL7 dependencies come from", (role) => {

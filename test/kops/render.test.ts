@@ -187,7 +187,13 @@ describe("rendered artifacts", () => {
     });
     expect(job.automountServiceAccountToken).toBe(false);
     for (const other of sas.slice(1)) expect(Object.keys(other.metadata.annotations)).not.toContain("eks.amazonaws.com/role-arn");
-    expect(JSON.parse(cms[0].data["credentials.json"])).toEqual(credentialConfig(names, "job"));
+    // The mounted file lets a job's pod act as the job account, through its projected token.
+    expect(JSON.parse(cms[0].data["credentials.json"])).toMatchObject({
+      type: "external_account",
+      audience: "//iam.googleapis.com/projects/480235681042/locations/global/workloadIdentityPools/kops-ci-pool/providers/ci-cluster",
+      service_account_impersonation_url: "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/kops-ci-job@k8s-infra-kops-ci.iam.gserviceaccount.com:generateAccessToken",
+      credential_source: { file: "/var/run/secrets/gcp-workload-identity/token", format: { type: "text" } },
+    });
   });
 
   it("the validator can fail: a broken ServiceAccount is refused", () => {

@@ -236,9 +236,19 @@ describe("kOps upgrade jobs (Prow YAML)", () => {
       expect(env(j).KOPS_EXTRA_FLAGS).toMatch(/^--zones=us-east-2[ab] --set=cluster\.spec\.iam\.permissionsBoundary=arn:aws:iam::1:policy\/b$/);
       expect(env(j).CLUSTER_NAME).toMatch(/^e2e-[0-9a-f]{10}\.tests\.example\.org$/);
     }
-    // Schedules and cluster names are stable between runs.
-    expect(renderBoundKopsUpgradeJobs(binding)).toBe(renderBoundKopsUpgradeJobs(binding));
     expect(new Set(jobs.map((j) => env(j).CLUSTER_NAME)).size).toBe(jobs.length);
+  });
+
+  it("derives each job's schedule, zone and cluster name from its name alone, so a plan never moves them", () => {
+    const pinned = (p: Periodic) => ({ cron: p.cron, cluster: env(p).CLUSTER_NAME, zone: env(p).KOPS_EXTRA_FLAGS.split(" ")[0] });
+    // Written out: a change to how they are derived renames live clusters and moves schedules.
+    expect(periodics().map(pinned)).toEqual([
+      { cron: "34 7-23/8 * * *", cluster: "e2e-38b2474ab7.tests.example.org", zone: "--zones=us-east-2a" },
+      { cron: "42 7-23/8 * * *", cluster: "e2e-8d53a792ef.tests.example.org", zone: "--zones=us-east-2a" },
+    ]);
+    // Another build cluster, service account, environment and flags change none of them.
+    const other = parse(renderBoundKopsUpgradeJobs({ ...binding, cluster: "other", serviceAccountName: "sa", env: { X: "1" }, createFlags: [] })).periodics as Periodic[];
+    expect(other.map(pinned)).toEqual(periodics().map(pinned));
   });
 
   it("checks out the kOps tester that applies a minor's skips, and master when a minor has none", () => {
