@@ -127,11 +127,18 @@ export const ksaSubject = () =>
     error: "must be a Kubernetes service-account subject system:serviceaccount:<namespace>:<name>",
   });
 
-/** Namespace and name of a subject already validated by `ksaSubject`. */
-export function parseSubject(subject: string): { namespace: string; name: string } {
-  const m = KSA_SUBJECT_RE.exec(subject);
-  if (!m) throw new Error(`not a service-account subject: ${subject}`);
-  return { namespace: m[1], name: m[3] };
+/** A Kubernetes ServiceAccount as a token's `sub` claim names it, parsed once here. */
+export interface ServiceAccountSubject {
+  /** `system:serviceaccount:<namespace>:<name>`, as trust policies match it. */
+  readonly subject: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** Parses a subject `ksaSubject` has accepted. */
+function toSubject(subject: string): ServiceAccountSubject {
+  const m = KSA_SUBJECT_RE.exec(subject)!;
+  return { subject, namespace: m[1], name: m[3] };
 }
 
 const subjects = () =>
@@ -278,7 +285,17 @@ export const kopsCiSchema = z
             owner.set(s, key);
           });
         }
-      }),
+      })
+      // The identities' subjects, parsed once, by identity kind (GcpIdentityKind in
+      // src/kops/names.ts is this record's keys).
+      .transform((c) => ({
+        ...c,
+        serviceAccounts: {
+          job: c.jobServiceAccounts.map(toSubject),
+          publisher: c.publisherServiceAccounts.map(toSubject),
+          janitor: c.janitorServiceAccounts.map(toSubject),
+        },
+      })),
     boskos: z
       .strictObject({
         /** Parent of the pool's projects: a folder id or an organization id, exactly one. */

@@ -7,8 +7,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { CiComponent } from "../components/naming";
-import { parseSubject } from "../config/kops-ci";
-import { federatedPrincipal, GcpIdentityKind } from "./names";
+import type { ServiceAccountSubject } from "../config/kops-ci";
+import { federatedPrincipal, GCP_IDENTITY_KINDS, GcpIdentityKind } from "./names";
 
 export const WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser";
 
@@ -24,7 +24,7 @@ export interface CiIdentityArgs {
   /** Service-account ids, by identity kind. */
   readonly accountIds: Readonly<Record<GcpIdentityKind, string>>;
   /** Kubernetes service-account subjects allowed to act as each identity. */
-  readonly subjects: Readonly<Record<GcpIdentityKind, readonly string[]>>;
+  readonly subjects: Readonly<Record<GcpIdentityKind, readonly ServiceAccountSubject[]>>;
 }
 
 const PURPOSE: Readonly<Record<GcpIdentityKind, string>> = {
@@ -45,7 +45,7 @@ export class CiIdentity extends CiComponent {
 
   constructor(name: string, args: CiIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ci-infra:kops:CiIdentity", name, opts);
-    const allSubjects = [...args.subjects.job, ...args.subjects.publisher, ...args.subjects.janitor];
+    const allSubjects = GCP_IDENTITY_KINDS.flatMap((kind) => args.subjects[kind].map((s) => s.subject));
 
     // A deleted pool keeps its id for 30 days: renaming one means a new poolId.
     const pool = new gcp.iam.WorkloadIdentityPool(this.childName("pool"), {
@@ -70,16 +70,15 @@ export class CiIdentity extends CiComponent {
 
     const members = {} as Record<GcpIdentityKind, pulumi.Output<string>>;
     const emails = {} as Record<GcpIdentityKind, pulumi.Output<string>>;
-    for (const kind of ["job", "publisher", "janitor"] as const) {
+    for (const kind of GCP_IDENTITY_KINDS) {
       const account = new gcp.serviceaccount.Account(this.childName(kind), {
         project: args.project,
         accountId: args.accountIds[kind],
         displayName: args.accountIds[kind],
         description: PURPOSE[kind],
       }, this.childOpts());
-      for (const subject of args.subjects[kind]) {
+      for (const { subject, namespace, name: ksa } of args.subjects[kind]) {
         // Named by the subject, not its position: reordering the list replaces nothing.
-        const { namespace, name: ksa } = parseSubject(subject);
         new gcp.serviceaccount.IAMMember(this.childName(`${kind}-wi-${namespace}-${ksa}`), {
           serviceAccountId: account.name,
           role: WORKLOAD_IDENTITY_USER,

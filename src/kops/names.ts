@@ -50,7 +50,9 @@ export const MARKER_CACHE_CONTROL = "private, max-age=0, no-transform";
 /** The tag kOps puts on every AWS resource of a cluster, value the cluster name (kubernetes/kops upup/pkg/fi/cloudup/awsup TagClusterName). */
 export const KOPS_CLUSTER_TAG = "KubernetesCluster";
 
-export type GcpIdentityKind = "job" | "publisher" | "janitor";
+/** The CI identities, each with its own service accounts (keys of the config's `cluster.serviceAccounts`). */
+export type GcpIdentityKind = keyof KopsCiSettings["cluster"]["serviceAccounts"];
+export const GCP_IDENTITY_KINDS = ["job", "publisher", "janitor"] as const satisfies readonly GcpIdentityKind[];
 
 export interface KopsNames {
   readonly gcp: {

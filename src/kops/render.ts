@@ -5,7 +5,7 @@
  * secret is in any of them; the tokens are projected by Kubernetes at run time.
  */
 import { stringify } from "yaml";
-import { KopsCiSettings, parseSubject } from "../config/kops-ci";
+import type { KopsCiSettings, ServiceAccountSubject } from "../config/kops-ci";
 import { KUBEKINS_IMAGE } from "../versions";
 import {
   AWS_AUDIENCE,
@@ -13,6 +13,7 @@ import {
   AWS_TOKEN_PATH,
   GCP_CREDENTIALS_PATH,
   GCP_TOKEN_PATH,
+  GCP_IDENTITY_KINDS,
   GcpIdentityKind,
   KopsNames,
   MARKER_CACHE_CONTROL,
@@ -81,12 +82,6 @@ export function awsConfigMapName(s: KopsCiSettings): string {
   return `${s.name}-job-aws-credentials`;
 }
 
-const SUBJECT_KEYS: Readonly<Record<GcpIdentityKind, "jobServiceAccounts" | "publisherServiceAccounts" | "janitorServiceAccounts">> = {
-  job: "jobServiceAccounts",
-  publisher: "publisherServiceAccounts",
-  janitor: "janitorServiceAccounts",
-};
-
 /** Name of the ConfigMap holding one identity's credential configuration. */
 export function credentialsConfigMapName(s: KopsCiSettings, kind: GcpIdentityKind): string {
   return `${s.name}-${kind}-gcp-credentials`;
@@ -99,10 +94,9 @@ export function credentialsConfigMapName(s: KopsCiSettings, kind: GcpIdentityKin
  */
 export function renderServiceAccounts(s: KopsCiSettings, names: KopsNames): string {
   const docs: object[] = [];
-  for (const kind of ["job", "publisher", "janitor"] as const) {
+  for (const kind of GCP_IDENTITY_KINDS) {
     const namespaces = new Set<string>();
-    for (const subject of s.cluster[SUBJECT_KEYS[kind]]) {
-      const { namespace, name } = parseSubject(subject);
+    for (const { namespace, name } of s.cluster.serviceAccounts[kind]) {
       namespaces.add(namespace);
       const annotations: Record<string, string> = { "ci-infra/gcp-service-account": names.gcp.serviceAccountEmails[kind] };
       if (kind === "job") Object.assign(annotations, { "eks.amazonaws.com/role-arn": names.aws.roleArn, "eks.amazonaws.com/audience": AWS_AUDIENCE });
@@ -161,8 +155,8 @@ export function jobVolumes(s: KopsCiSettings, names: KopsNames): MountedVolume[]
 }
 
 /** The ServiceAccount a job pod runs as: the first job subject in Prow's pod namespace (config guarantees one). */
-export function jobServiceAccount(s: KopsCiSettings): { namespace: string; name: string } {
-  const subject = s.cluster.jobServiceAccounts.map(parseSubject).find((x) => x.namespace === s.prow.podNamespace);
+export function jobServiceAccount(s: KopsCiSettings): ServiceAccountSubject {
+  const subject = s.cluster.serviceAccounts.job.find((x) => x.namespace === s.prow.podNamespace);
   if (!subject) throw new Error(`no job service account in namespace ${s.prow.podNamespace}`);
   return subject;
 }

@@ -56,7 +56,7 @@ export async function kopsCi(stack: string, s: KopsCiSettings): Promise<ProgramR
     providerId: names.gcp.providerId,
     issuer: s.cluster.issuer,
     accountIds: names.gcp.serviceAccountIds,
-    subjects: { job: s.cluster.jobServiceAccounts, publisher: s.cluster.publisherServiceAccounts, janitor: s.cluster.janitorServiceAccounts },
+    subjects: s.cluster.serviceAccounts,
   }, gcpOpts);
 
   new BucketAccess(`${stack}-bucket-access`, {
