@@ -5,7 +5,7 @@
  * protocol header (src/apps/ingress-values.ts). Rancher, Jenkins, Grafana and the
  * bot can each have a list of their own.
  */
-import type { IngressControllerKind } from "../config/oci-platform";
+import type { IngressControllerKind } from "../compat/ingress-controllers";
 import type { Manifest } from "./manifest";
 
 export interface AppAccess {

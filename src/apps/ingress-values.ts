@@ -3,7 +3,7 @@
  * NodePort Service with HTTP and HTTPS on fixed ports, and the controller's health
  * endpoint published on a third NodePort for the OCI load balancer's checker.
  */
-import type { IngressControllerKind } from "../config/oci-platform";
+import type { IngressControllerKind } from "../compat/ingress-controllers";
 import type { Manifest } from "./manifest";
 import { allowIngress, denyIngress, INGRESS_CONTROLLER_PODS, PROMETHEUS_PODS } from "./network-policy";
 

@@ -11,7 +11,7 @@
  * namespace carries `kubernetes.io/metadata.name` (set by the API server since
  * 1.22), which the selectors below use.
  */
-import type { IngressControllerKind } from "../config/oci-platform";
+import type { IngressControllerKind } from "../compat/ingress-controllers";
 import type { Manifest } from "./manifest";
 
 /** Pods of one namespace, by labels. */

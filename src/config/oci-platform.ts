@@ -11,20 +11,7 @@ import { DEFAULT_NODE_PORTS } from "../ports";
 import { ORACLE_LINUX } from "../versions";
 import { cronIntervalHours, platformAppsShape } from "./platform-apps";
 import { SERVER_OFFSET_FROM_TOP } from "./addresses";
-
-/** The ingress controllers the platform can run (BRIEF §1: ingress-nginx is retired). */
-export const INGRESS_CONTROLLERS = ["traefik", "ingress-nginx"] as const;
-export type IngressControllerKind = (typeof INGRESS_CONTROLLERS)[number];
-
-/**
- * Where each controller answers health checks. Traefik serves `/ping` on its
- * `traefik` entrypoint; ingress-nginx serves `/healthz` on 10254. Both are then
- * published on the health NodePort.
- */
-export const CONTROLLER_HEALTH_PATH: Readonly<Record<IngressControllerKind, string>> = {
-  traefik: "/ping",
-  "ingress-nginx": "/healthz",
-};
+import { CONTROLLER_HEALTH_PATH, INGRESS_CONTROLLERS } from "../compat/ingress-controllers";
 
 const nodeGroup = (defaults: { count: number; ocpus: number; memoryGbs: number }, maxCount: number) =>
   z

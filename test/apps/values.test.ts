@@ -10,7 +10,7 @@ import { jenkinsValues, JENKINS_PLUGINS } from "../../src/apps/jenkins";
 import { longhornValues, retainStorageClass } from "../../src/apps/longhorn-values";
 import { grafanaValues, prometheusValues } from "../../src/apps/monitoring";
 import { rancherValues } from "../../src/apps/rancher";
-import { CONTROLLER_HEALTH_PATH } from "../../src/config/oci-platform";
+import { CONTROLLER_HEALTH_PATH } from "../../src/compat/ingress-controllers";
 
 const contract = { httpNodePort: 30080, httpsNodePort: 30443, healthNodePort: 30254, externalTrafficPolicy: "Cluster" as const, replicas: 2, nodes: 3, proxyProtocolFrom: ["10.0.0.0/24", "10.0.1.0/24", "10.42.0.0/16"] };
 const acme = { mode: "acme" as const, issuer: "letsencrypt-staging", server: "staging" as const };
