@@ -1,6 +1,8 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { swapMocks } from "./runtime";
+import { removeTempDirs, swapMocks, tempDir } from "./runtime";
 
 const mocks = (seen: string[]): pulumi.runtime.Mocks => ({
   newResource: (args) => {
@@ -39,5 +41,16 @@ describe("swapMocks", () => {
     } finally {
       restoreOuter();
     }
+  });
+});
+
+describe("tempDir", () => {
+  it("makes fresh directories that removeTempDirs removes with their contents", () => {
+    const a = tempDir("runtime-test-");
+    const b = tempDir("runtime-test-");
+    expect(a).not.toBe(b);
+    writeFileSync(join(a, "file"), "x");
+    removeTempDirs();
+    expect([existsSync(a), existsSync(b)]).toEqual([false, false]);
   });
 });

@@ -2,15 +2,17 @@
  * Config checking without holes (issue 12): what the docs promise to refuse is
  * refused wherever it sits, and every refusal is one readable line.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { parseStackConfig, RawConfig } from "../../src/config";
 import { plaintextLeaves, readPlaintextLeaves } from "../../src/config/plaintext-leaves";
 import { main } from "../../src/cli/plan";
 import { loadPlanConfig } from "../../src/plan/run";
 import { parse, problems, rawConfig, set, stackFileWith } from "../helpers";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 const SECRET_LINE = (path: string) =>
   `ci-infra:${path} must be set with \`pulumi config set --secret --path '${path}' ...\`: a plaintext secret would be committed in the stack file`;
@@ -51,7 +53,7 @@ describe("plaintext secrets are refused per leaf", () => {
     expect(leaves).toContain("ci-infra:nodes.server.count");
     expect(leaves).toContain("ci-infra:network.adminCidrs[0]");
     expect(readPlaintextLeaves("no-such-stack", "ci-infra", root)).toBeUndefined();
-    expect(readPlaintextLeaves("oci-staging", "ci-infra", mkdtempSync(join(tmpdir(), "no-project-")))).toBeUndefined();
+    expect(readPlaintextLeaves("oci-staging", "ci-infra", tempDir("no-project-"))).toBeUndefined();
   });
 
   it("refuses a secret in plaintext when its key is not marked secret at all", () => {
@@ -194,7 +196,7 @@ describe("invalid YAML", () => {
     const err: string[] = [];
     vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    const file = join(mkdtempSync(join(tmpdir(), "yaml-")), "Pulumi.draft.yaml");
+    const file = join(tempDir("yaml-"), "Pulumi.draft.yaml");
     writeFileSync(file, "config:\n  ci-infra:program: oci-platform\n  ci-infra:network: {adminCidrs: [\n  ci-infra:domain: x.example.org\n");
     expect(await main(["--config-file", file])).toBe(2);
     expect(err).toHaveLength(1);

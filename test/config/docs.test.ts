@@ -1,12 +1,14 @@
 /** docs/config.md's promises about errors are what the config layer does. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { SHOWN_CHARS } from "../../src/base/format";
 import { loadPlanConfig } from "../../src/plan/run";
 import { readStackFile } from "../../src/plan/stack-file";
 import { parse, problems, set, stackFileWith } from "../helpers";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 const DOC = readFileSync(resolve(__dirname, "../../docs/config.md"), "utf8");
 /** The example lines: every fenced block before the key table. */
@@ -19,7 +21,7 @@ function producedLines(): string[] {
     "oci-staging",
     ["  ci-infra:longhorn:", "    backup:", "      enabled: true", "      namespace: ociexamplens", "      accessKeyId:", "        secure: v1:AAAA==", "      secretAccessKey: s3cr3t", ""].join("\n"),
   );
-  const dir = mkdtempSync(join(tmpdir(), "docs-"));
+  const dir = tempDir("docs-");
   const draft = join(dir, "Pulumi.draft.yaml");
   writeFileSync(draft, "config:\n  ci-infra:program: oci-platform\n  ci-infra:network: {adminCidrs: [\n");
   const yaml = problems(() => readStackFile(draft, "ci-infra")).map((l) => l.replace(dir, "stacks"));

@@ -4,11 +4,13 @@
  * the verdict into one issue per stack.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeGithub, newCalls, runScript, scriptOf } from "./github-script";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -92,7 +94,7 @@ describe("drift-report.mjs", () => {
   });
 
   it("runs as a CLI: writes the report, and the verdict to GITHUB_OUTPUT, whatever the preview's exit code", () => {
-    const dir = mkdtempSync(join(tmpdir(), "drift-"));
+    const dir = tempDir("drift-");
     const events = join(dir, "events.jsonl");
     writeFileSync(events, `${jsonl([...CLEAN, pre("delete", "oci:Core/instance:Instance", "oci-prod-agent-3")])}\nnot json\n`);
     writeFileSync(join(dir, "out"), "");
@@ -110,7 +112,7 @@ describe("drift.yml: the issue per stack", () => {
   const TITLE = "Drift detected in stack oci-prod";
 
   async function issueRun(status: string, open: Any[]) {
-    const dir = mkdtempSync(join(tmpdir(), "drift-issue-"));
+    const dir = tempDir("drift-issue-");
     writeFileSync(join(dir, "drift.md"), "the report");
     const rec = newCalls();
     const github = fakeGithub({ "issues.listForRepo": () => open }, rec);

@@ -4,14 +4,16 @@
  * those imports to the read-only or review tier for the jobs that may open only those.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PROJECT, planStack } from "../../src/plan/run";
 import { readStackFile, shippedStacks, stackFilePath } from "../../src/plan/stack-file";
 import { renderSummary } from "../../src/plan/summary";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -57,7 +59,7 @@ describe("esc-tier.mjs", () => {
   });
 
   it("runs as a CLI: rewrites the file in place, exits 1 on a file it cannot rewrite, 2 without arguments", () => {
-    const dir = mkdtempSync(join(tmpdir(), "esc-tier-"));
+    const dir = tempDir("esc-tier-");
     const file = join(dir, "Pulumi.oci-prod.yaml");
     writeFileSync(file, readFileSync(stackFilePath("oci-prod"), "utf8"));
     expect(spawnSync("node", [SCRIPT, file, "readonly"]).status).toBe(0);

@@ -4,14 +4,16 @@
  * lets through to the download, and what the second reads, refuses and posts.
  */
 import * as fs from "node:fs";
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { fakeGithub, newCalls, runScript, scriptOf } from "./github-script";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -64,7 +66,7 @@ describe("plan-comment.yml: which artifacts are downloaded", () => {
 
 /** Writes the downloaded artifacts as download-artifact lays them out. */
 function downloaded(files: Record<string, Record<string, string>>): string {
-  const root = mkdtempSync(join(tmpdir(), "plan-comment-"));
+  const root = tempDir("plan-comment-");
   const stacks = Object.keys(files);
   for (const [stack, content] of Object.entries(files)) {
     const dir = stacks.length === 1 ? join(root, "comments") : join(root, "comments", `plan-comment-${stack}`);

@@ -4,16 +4,18 @@
  * (display names, bucket names, identities, hostnames), so any two can live in
  * one compartment, project or account.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluatePlan } from "../../src/policy/plan-extension";
 import { loadPlanConfig, planStack, PlanResult, PROJECT } from "../../src/plan/run";
 import { shippedStacks, stackFilePath } from "../../src/plan/stack-file";
 import { REVIEW_BASE_STACK, reviewOverrides } from "../../src/plan/review-stack";
 import { writeReviewStackFile } from "../../src/plan/review-stack-cli";
 import { readStackFile } from "../../src/plan/stack-file";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 const REVIEW = "pr-4242";
 const SHIPPED = shippedStacks();
@@ -118,7 +120,7 @@ describe("review stacks", () => {
   });
 
   it("get a stack file with the same config the offline plan derives, staging's ESC imports, and no foreign ciphertext", () => {
-    const target = join(mkdtempSync(join(tmpdir(), "review-")), `Pulumi.${REVIEW}.yaml`);
+    const target = join(tempDir("review-"), `Pulumi.${REVIEW}.yaml`);
     const r = writeReviewStackFile(REVIEW, target);
     expect(r.created).toBe(true);
     const written = readStackFile(target, PROJECT);

@@ -3,10 +3,9 @@
  * providers, both shipped stacks planned once, asserting the properties the
  * design rests on (keyless, scoped, expiring, public only where documented).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../src/base/errors";
 import { main } from "../../src/cli/plan";
@@ -19,6 +18,9 @@ import { planWarnings } from "../../src/plan/warnings";
 import { runProgram } from "../../src/programs";
 import { ofType, parse, plan, set } from "../helpers";
 import { swapMocks } from "../runtime";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 const BUCKET = "gcp:storage/bucket:Bucket";
 const BUCKET_IAM = "gcp:storage/bucketIAMMember:BucketIAMMember";
@@ -322,7 +324,7 @@ describe("offline plan CLI", () => {
     vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
     vi.spyOn(console, "log").mockImplementation(() => undefined);
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    const file = join(mkdtempSync(join(tmpdir(), "kops-plan-")), "Pulumi.bad.yaml");
+    const file = join(tempDir("kops-plan-"), "Pulumi.bad.yaml");
     writeFileSync(file, readFileSync(stackFilePath("kops-ci-staging"), "utf8").replace("sessionDurationSeconds", "x").replace("    stateStore:", "    sessionDurationSeconds: 86400\n    stateStore:"));
     expect(await main(["--config-file", file])).toBe(2);
     expect(err).toEqual(["ci-infra:aws.sessionDurationSeconds must be within 3600-43200 (got 86400)"]);

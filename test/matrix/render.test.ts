@@ -1,10 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CATALOG } from "../../src/matrix/catalog";
 import { OLD_SDK_STORAGE_TESTS } from "../../src/matrix/data/kops";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HARVESTER_TESTS_READ } from "../../src/matrix/data/harvester-tests";
 import { bundleJobs, combinationJobs } from "../../src/matrix/jobs";
@@ -16,6 +15,9 @@ import { KopsJobBinding, renderBoundKopsUpgradeJobs, renderKopsUpgradeJobs } fro
 import { renderReport } from "../../src/matrix/render/report";
 import type { Catalog } from "../../src/matrix/types";
 import { ROW_2_11, SEED, withKops } from "./fixtures";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 /** Splits Groovy into its top-level calls, skipping quoted strings; fails on unbalanced brackets. */
 function topLevelCalls(groovy: string): string[] {
@@ -175,7 +177,7 @@ describe("Jenkins Job DSL", () => {
   });
 
   it("the bundle check passes on the manifest's version and fails on another (run with a stand-in git)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+    const dir = tempDir("bundle-");
     // charts/chart_versions.yaml as rancher/rke2 v1.31.9+rke2r1 writes it (entries abridged).
     const manifest = "charts:\n  - version: 1.17.301\n    filename: /charts/rke2-cilium.yaml\n    bootstrap: true\n  - version: 0.2.1000\n    filename: /charts/harvester-cloud-provider.yaml\n    bootstrap: true\n  - version: 0.1.2300\n    filename: /charts/harvester-csi-driver.yaml\n    bootstrap: true\n";
     writeFileSync(join(dir, "manifest.yaml"), manifest);

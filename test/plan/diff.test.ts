@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/plan";
 import { parseArgs } from "../../src/plan/cli";
 import { asPlanJson, diffPlans, diffValues, hasChanges, PlanJson, PlanJsonResource, renderDiffMarkdown } from "../../src/plan/diff";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 const urn = (type: string, name: string) => `urn:pulumi:oci-staging::ci-infra::${type}::${name}`;
 const BS = "oci:LoadBalancer/backendSet:BackendSet";
@@ -124,7 +126,7 @@ describe("CLI flags", () => {
     const err: string[] = [];
     vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
     vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    const dir = mkdtempSync(join(tmpdir(), "diff-"));
+    const dir = tempDir("diff-");
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ hello: 1 }));
     expect(await main(["oci-staging", "--diff", join(dir, "missing.json")])).toBe(1);
     expect(await main(["oci-staging", "--diff", join(dir, "bad.json")])).toBe(1);

@@ -1,10 +1,12 @@
-import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/plan";
 import { parseArgs } from "../../src/plan/cli";
 import { stackFilePath } from "../../src/plan/stack-file";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 // Pulumi names a stack after its file: `Pulumi.<name>.yaml` holds stack `<name>`.
 // A draft planned under another stack's name would diff as that stack, and every
@@ -21,7 +23,7 @@ function capture() {
 afterEach(() => vi.restoreAllMocks());
 
 function draft(fileName: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "stack-name-")), fileName);
+  const file = join(tempDir("stack-name-"), fileName);
   copyFileSync(stackFilePath("oci-staging"), file);
   return file;
 }
@@ -30,7 +32,7 @@ describe("the stack a --config-file plans", () => {
   it("is the <name> of Pulumi.<name>.yaml, in the summary, the resource names and the JSON", async () => {
     const { out } = capture();
     const file = draft("Pulumi.draft-7.yaml");
-    const json = join(mkdtempSync(join(tmpdir(), "stack-name-")), "plan.json");
+    const json = join(tempDir("stack-name-"), "plan.json");
     expect(await main(["--config-file", file, "--json", json])).toBe(0);
     expect(out.join("\n")).toMatch(/^stack draft-7 · program oci-platform/);
     const plan = JSON.parse(readFileSync(json, "utf8"));

@@ -1,8 +1,7 @@
 /** What verify reads from a stack's record, schedules, and the CLI's arguments and stack errors. */
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { agentsCasc } from "../../src/apps/jenkins-casc";
 import { longhornValues } from "../../src/apps/longhorn-values";
 import { cronMaxGapHours, formatAge, readBackupSchedules } from "../../src/verify/backups";
@@ -10,6 +9,9 @@ import { main } from "../../src/verify/cli";
 import { jenkinsAgentNames, notVerifiable, StackView, verifyPlan } from "../../src/verify/plan";
 import { formatLine, kubeconfigSecrets } from "../../src/verify/run";
 import { healthyWorld, renderJenkinsValues } from "./world";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 const view = (): StackView => healthyWorld({ webPort: 443, kubeUrl: "https://203.0.113.10:6443", certs: {}, now: Date.now() }).stack;
 
@@ -99,7 +101,7 @@ describe("npm run verify: arguments and stacks", () => {
 
   it("an unknown stack exits 1 with one clear line, through the real Automation API", async () => {
     // A stand-in Pulumi CLI: knows its version, knows no stack.
-    const bin = mkdtempSync(join(tmpdir(), "verify-pulumi-"));
+    const bin = tempDir("verify-pulumi-");
     const fake = join(bin, "pulumi");
     writeFileSync(fake, '#!/bin/sh\ncase "$1" in\n  version) echo v3.248.0 ;;\n  *) echo "error: no stack named \'no-such-stack\' found" >&2; exit 255 ;;\nesac\n');
     chmodSync(fake, 0o755);

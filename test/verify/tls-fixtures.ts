@@ -3,11 +3,11 @@
  * leaves it signs for given names and lifetimes, and a second CA nobody trusts.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as https from "node:https";
 import type { AddressInfo, LookupFunction } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tempDir } from "../runtime";
 
 export function hasOpenssl(): boolean {
   try {
@@ -24,7 +24,7 @@ export interface KeyPair {
 }
 
 export class TestCa {
-  private readonly dir = mkdtempSync(join(tmpdir(), "verify-ca-"));
+  private readonly dir = tempDir("verify-ca-");
   private serial = 1;
   readonly cert: string;
 

@@ -12,6 +12,9 @@ import { httpsClient } from "../../src/verify/web";
 import { startFakeKubeApi } from "./fake-kube-api";
 import { hasOpenssl, KeyPair, localLookup, startHttpsServer, TestCa } from "./tls-fixtures";
 import { appHandler, healthyWorld, HOSTS, JENKINS_PASSWORD, KUBE_TOKEN, World } from "./world";
+import { removeTempDirs, tempDir } from "../runtime";
+
+afterAll(removeTempDirs);
 
 const openssl = hasOpenssl();
 if (!openssl && process.env.CI === "true") throw new Error("openssl is needed for the verify tests (apt-get install openssl)");
@@ -178,10 +181,9 @@ describe.skipIf(!openssl)("npm run verify against a platform played by local ser
   });
 
   it("with --ca-file, checks a staging stack fully", async () => {
-    const { writeFileSync, mkdtempSync } = await import("node:fs");
+    const { writeFileSync } = await import("node:fs");
     const { join } = await import("node:path");
-    const { tmpdir } = await import("node:os");
-    const file = join(mkdtempSync(join(tmpdir(), "verify-cafile-")), "roots.pem");
+    const file = join(tempDir("verify-cafile-"), "roots.pem");
     writeFileSync(file, rogue.cert);
     (world.stack.config as Record<string, string>)["ci-infra:tls"] = JSON.stringify({ mode: "acme", acmeServer: "staging" });
     world.web.certs = Object.fromEntries(Object.values(HOSTS).map((h) => [h, rogue.leaf(h, 60)]));
