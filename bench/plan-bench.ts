@@ -10,12 +10,17 @@
  *
  * Options: USAGE below (`npm run bench -- --help` prints it).
  */
-import { ChildProcess, execFileSync, fork } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { ChildProcess, execFileSync, fork, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { shippedStacks } from "../src/plan/stack-file";
-import { Command, MeasurementResult, Measurement, median, Ready, Target, WorkerMessage, WorkerSpec } from "./protocol";
+import { parseDocument } from "yaml";
+import { parseCommandLine } from "../src/cli/args";
+import { editDocument } from "../src/plan/config-edit";
+import { stackFilePath } from "../src/plan/stack-file";
+import { ciAgentEdits, Command, MeasurementResult, Measurement, median, Ready, Target, WorkerMessage, WorkerSpec } from "./protocol";
+import { workerArgs } from "./worker";
 
 const ROOT = resolve(__dirname, "..");
 const WORKER = join(__dirname, "worker.ts");
@@ -27,11 +32,12 @@ const LINEAR_TOLERANCE = 1.25;
 const WORKER_TIMEOUT_MS = 150_000;
 
 export const USAGE = [
-  "usage: npm run bench -- [--runs <n>] [--budget <s>] [--stacks <a,b>] [--scale <n,n,...>] [--json <file>]",
+  "usage: npm run bench -- [--runs <n>] [--budget <s>] [--stacks <a,b>] [--scale <n,n,...>] [--steady] [--json <file>]",
   "  --runs <n>          most timed runs per measurement (default 7; at least 3)",
-  "  --budget <s>        seconds of timed runs per measurement before fewer runs are taken (default 10)",
+  "  --budget <s>        seconds of timed runs per measurement before fewer runs are taken (default 10; end-to-end: 4 times that)",
   "  --stacks <a,b>      only these stacks (default: every stacks/Pulumi.*.yaml)",
   "  --scale <n,n,...>   ci-agent counts of the oci-staging series (default 10,100,300; \"none\" to skip)",
+  "  --steady            also the in-process steady state (warm process, plan vs floor, CPU, GC, RSS)",
   "  --json <file>       also write every raw figure as JSON",
 ].join("\n");
 
@@ -40,42 +46,45 @@ interface Options {
   budgetMs: number;
   stacks?: string[];
   scale: number[];
+  steady: boolean;
   json?: string;
 }
 
+const OPTIONS = {
+  runs: { type: "string" },
+  budget: { type: "string" },
+  stacks: { type: "string" },
+  scale: { type: "string" },
+  steady: { type: "boolean" },
+  json: { type: "string" },
+} as const;
+
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { maxRuns: 7, budgetMs: 10_000, scale: [10, 100, 300] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    const int = (x: string) => {
-      const n = Number(x);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`${a}: not a non-negative integer: ${x}`);
-      return n;
-    };
-    if (a === "--runs") o.maxRuns = Math.max(3, int(v()));
-    else if (a === "--budget") {
-      const x = v();
-      o.budgetMs = Number(x) * 1000;
-      if (!(o.budgetMs > 0)) throw new Error(`--budget: not a positive number of seconds: ${x}`);
-    }
-    else if (a === "--stacks") {
-      o.stacks = v().split(",").filter(Boolean);
-      // A misspelt stack must fail the run, not become a "plan failed" row of a run that exits 0.
-      const shipped = shippedStacks();
-      const unknown = o.stacks.filter((s) => !shipped.includes(s));
-      if (unknown.length) throw new Error(`--stacks: no stack file for ${unknown.join(", ")} (shipped: ${shipped.join(", ")})`);
-    }
-    else if (a === "--scale") {
-      const x = v();
-      o.scale = x === "none" ? [] : x.split(",").map(int);
-    } else if (a === "--json") o.json = v();
-    else throw new Error(`unknown option ${a}\n${USAGE}`);
+  let v;
+  try {
+    v = parseCommandLine(argv, OPTIONS).values;
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
+  const int = (name: string, x: string) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: not a non-negative integer: ${x}`);
+    return n;
+  };
+  const o: Options = { maxRuns: 7, budgetMs: 10_000, scale: [10, 100, 300], steady: v.steady ?? false, json: v.json };
+  if (v.runs !== undefined) o.maxRuns = Math.max(3, int("runs", v.runs));
+  if (v.budget !== undefined) {
+    o.budgetMs = Number(v.budget) * 1000;
+    if (!(o.budgetMs > 0)) throw new Error(`--budget: not a positive number of seconds: ${v.budget}`);
+  }
+  if (v.stacks !== undefined) {
+    o.stacks = v.stacks.split(",").filter(Boolean);
+    // A misspelt stack must fail the run, not become a "plan failed" row of a run that exits 0.
+    const shipped = shippedStacks();
+    const unknown = o.stacks.filter((s) => !shipped.includes(s));
+    if (unknown.length) throw new Error(`--stacks: no stack file for ${unknown.join(", ")} (shipped: ${shipped.join(", ")})`);
+  }
+  if (v.scale !== undefined) o.scale = v.scale === "none" ? [] : v.scale.split(",").map((x) => int("scale", x));
   return o;
 }
 
@@ -99,7 +108,7 @@ class Child {
 
   constructor(spec: WorkerSpec) {
     // tsx's loader flags (process.execArgv) so the child runs TypeScript too; --expose-gc for a full GC before each run.
-    this.process = fork(WORKER, [JSON.stringify(spec)], { cwd: ROOT, execArgv: [...process.execArgv, "--expose-gc"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    this.process = fork(WORKER, workerArgs(spec), { cwd: ROOT, execArgv: [...process.execArgv, "--expose-gc"], stdio: ["ignore", "pipe", "pipe", "ipc"] });
     this.process.stdout?.on("data", (d) => (this.output += d));
     this.process.stderr?.on("data", (d) => (this.output += d));
     this.process.on("message", (m) => this.push(m as WorkerMessage));
@@ -213,6 +222,111 @@ async function measureTarget(target: Target, o: Options, dir: string): Promise<R
   }
 }
 
+/** One end-to-end side: a command run to completion, timed from spawn to exit. */
+interface Side {
+  readonly name: "npm run plan" | "node bin" | "floor";
+  readonly command: string;
+  readonly args: string[];
+  readonly times: number[];
+  error?: string;
+}
+
+interface EndToEndRow {
+  readonly target: Target;
+  readonly resources?: number;
+  readonly sides: Side[];
+  readonly error?: string;
+  readonly load: [number, number];
+}
+
+const PLAN_ENTRY = join(ROOT, "bin/cli/start-plan.js");
+const FLOOR_ENTRY = join(ROOT, "bin/.bench/bench/floor-run.js");
+
+function timedSpawn(side: Side): number | undefined {
+  const t = performance.now();
+  const r = spawnSync(side.command, side.args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) {
+    side.error = `${side.name} exited ${r.status ?? r.signal}: ${(r.stderr || r.stdout).trim().split("\n").slice(-2).join(" | ")}`;
+    return undefined;
+  }
+  return ms;
+}
+
+/**
+ * `npm run plan -- <stack>` as a user runs it, the same without npm (`node
+ * bin/cli/start-plan.js`), and the floor in a process of its own: each a fresh Node,
+ * so module loading and SDK start-up count on both sides. One untimed run of each
+ * (disk cache), then rounds in rotating order so load changes hit every side alike.
+ */
+async function measureEndToEnd(target: Target, o: Options, dir: string): Promise<EndToEndRow> {
+  const load0 = loadavg()[0];
+  const shapeFile = join(dir, `${target.label.replace(/\W+/g, "_")}.e2e.json`);
+  process.stderr.write(`… ${target.label}: end to end, recording the registrations`);
+  const recorder = new Child({ kind: "plan", target, shapeFile });
+  const ready = await recorder.next();
+  recorder.stop();
+  if (ready.type !== "ready") {
+    process.stderr.write(" failed\n");
+    return { target, sides: [], error: failed(ready).error, load: [load0, loadavg()[0]] };
+  }
+  let planArgs = [target.stack];
+  if (target.ciAgents !== undefined) {
+    // The CLI plans files: the shipped stack file with the series' edits, under the stack's own name.
+    const doc = parseDocument(readFileSync(stackFilePath(target.stack), "utf8"));
+    editDocument(doc, ciAgentEdits(target.ciAgents));
+    mkdirSync(join(dir, target.label.replace(/\W+/g, "_")), { recursive: true });
+    const file = join(dir, target.label.replace(/\W+/g, "_"), `Pulumi.${target.stack}.yaml`);
+    writeFileSync(file, doc.toString());
+    planArgs = ["--config-file", file];
+  }
+  const sides: Side[] = [
+    { name: "npm run plan", command: "npm", args: ["run", "-s", "plan", "--", ...planArgs], times: [] },
+    { name: "node bin", command: process.execPath, args: [PLAN_ENTRY, ...planArgs], times: [] },
+    { name: "floor", command: process.execPath, args: [FLOOR_ENTRY, "--shape", shapeFile], times: [] },
+  ];
+  process.stderr.write(", warm-up");
+  const first = sides.map(timedSpawn);
+  const perRound = first.reduce((a: number, b) => a + (b ?? 0), 0);
+  const runs = Math.max(3, Math.min(o.maxRuns, Math.floor((4 * o.budgetMs) / Math.max(perRound, 1))));
+  process.stderr.write(`, ${runs} timed runs each\n`);
+  for (let i = 0; i < runs; i++) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(i + k) % sides.length];
+      if (side.error) continue;
+      const t = timedSpawn(side);
+      if (t !== undefined) side.times.push(t);
+    }
+  }
+  return { target, resources: (ready as Ready).resources, sides, load: [load0, loadavg()[0]] };
+}
+
+function endToEndTable(rows: EndToEndRow[]): string {
+  const header = ["stack", "resources", "runs", "npm run plan ms", "node bin ms", "floor ms", "npm/floor", "node/floor", `≤${TARGET_RATIO}`, "npm min–max", "floor min–max", "load 1m"];
+  return table(
+    header,
+    rows.map((row) => {
+      const label = row.target.label;
+      if (row.error) return [label, `failed: ${row.error}`];
+      const broken = row.sides.find((x) => x.error);
+      if (broken) return [label, `failed: ${broken.error}`];
+      const [npm, node, floor] = row.sides.map((x) => median(x.times));
+      const r = npm / floor;
+      const range = (x: Side) => `${ms(Math.min(...x.times))}–${ms(Math.max(...x.times))}`;
+      return [label, String(row.resources), String(row.sides[0].times.length), ms(npm), ms(node), ms(floor), r.toFixed(2), (node / floor).toFixed(2), r <= TARGET_RATIO ? "ok" : "ABOVE", range(row.sides[0]), range(row.sides[2]), `${row.load[0].toFixed(1)}→${row.load[1].toFixed(1)}`];
+    }),
+  );
+}
+
+/** The compiled plan (npm ci's prepare) and the compiled floor (tsconfig.bench.json), fresh. */
+function build(): void {
+  const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+  process.stderr.write("… building bin/ (npm run build) and the floor (tsconfig.bench.json)\n");
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.bench.json"], { cwd: ROOT, stdio: "inherit" });
+  if (!existsSync(PLAN_ENTRY) || !existsSync(FLOOR_ENTRY)) throw new Error(`build did not produce ${PLAN_ENTRY} and ${FLOOR_ENTRY}`);
+}
+
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const med = (r: Measurement) => median(r.timesMs);
 const spread = (r: Measurement) => `${ms(Math.min(...r.timesMs))}–${ms(Math.max(...r.timesMs))}`;
@@ -302,26 +416,35 @@ async function main(): Promise<void> {
   const stacks = o.stacks ?? shippedStacks();
   const dir = mkdtempSync(join(tmpdir(), "ci-infra-bench-"));
   try {
+    build();
+    const targets: Target[] = stacks.map((stack) => ({ label: stack, stack }));
+    const scaleTargets: Target[] = o.scale.length && shippedStacks().includes(SCALE_STACK) ? o.scale.map((n) => ({ label: `${SCALE_STACK} ciAgent=${n}`, stack: SCALE_STACK, ciAgents: n })) : [];
+    const e2eRows: EndToEndRow[] = [];
+    for (const t of [...targets, ...scaleTargets]) e2eRows.push(await measureEndToEnd(t, o, dir));
     const stackRows: Row[] = [];
-    for (const stack of stacks) stackRows.push(await measureTarget({ label: stack, stack }, o, dir));
     const scaleRows: Row[] = [];
-    if (o.scale.length && shippedStacks().includes(SCALE_STACK)) {
-      for (const n of o.scale) scaleRows.push(await measureTarget({ label: `${SCALE_STACK} ciAgent=${n}`, stack: SCALE_STACK, ciAgents: n }, o, dir));
+    if (o.steady) {
+      for (const t of targets) stackRows.push(await measureTarget(t, o, dir));
+      for (const t of scaleTargets) scaleRows.push(await measureTarget(t, o, dir));
     }
 
     const cpu = cpus()[0]?.model ?? "unknown CPU";
     const lines = [
       "",
       `Offline plan vs floor: ci-infra ${revision()}, node ${process.version}, ${availableParallelism()} CPUs (${cpu}), ${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM`,
-      `Times are the median of the timed runs (runs = plan/floor) after one warm-up, each measurement in its own process, full GC before each run.`,
-      `ms: wall time. cpu ms: user+system CPU time of the process during the run (less sensitive to other load; includes GC helper threads).`,
       `Floor: the same registrations (count, type tokens, names, parent tree, recorded inputs) as plain Custom/ComponentResources under PlanMocks, nothing else,`,
       `       under the runtime settings the plan ran with (Error.stackTraceLimit, source maps: observed when planStack installed its mocks).`,
-      `Peak RSS: process.resourceUsage().maxRSS of each child (modules + warm-up + timed runs). Cold plan: module loading + first run in a fresh process.`,
-      `load 1m: os.loadavg() before→after the row; above ${availableParallelism()} other processes competed for the CPUs and times are inflated (plan and floor alike, as their runs alternate).`,
+      `load 1m: os.loadavg() before→after the row; above ${availableParallelism()} other processes competed for the CPUs and times are inflated (all sides alike, as their runs rotate).`,
       "",
-      stackTable(stackRows),
+      `End to end: each run a fresh process, timed from spawn to exit (median of the timed runs, after one untimed run of each; sides in rotating order).`,
+      `  npm run plan: \`npm run -s plan -- <stack>\` (scale rows: \`--config-file\` with the series' edits), as a user runs it`,
+      `  node bin:     \`node bin/cli/start-plan.js <stack>\`, what that script runs, without npm's own start-up`,
+      `  floor:        \`node bin/.bench/bench/floor-run.js --shape <file>\`: Node, @pulumi/pulumi and PlanMocks, then the plan's registrations as plain Custom/ComponentResources`,
+      "",
+      endToEndTable(e2eRows),
     ];
+    if (o.steady) lines.push("", "In-process steady state (--steady):", "", stackTable(stackRows));
+    if (o.steady) lines.push(`Steady state: median of the timed runs after one warm-up in a warm process, full GC before each run; cpu ms: user+system CPU of the process.`);
     if (scaleRows.length) {
       lines.push("", `Scale series: ${SCALE_STACK} with ci-infra:nodes.ciAgent.count set to ${o.scale.join(", ")}`, "", scaleTable(scaleRows), "");
       const ok = scaleRows.filter((r) => r.plan.ok && r.floor?.ok).map((r) => ({ plan: r.plan as Measurement, floor: r.floor as Measurement }));
@@ -336,7 +459,7 @@ async function main(): Promise<void> {
     }
     lines.push("", `bench total ${((performance.now() - started) / 1000).toFixed(0)} s`);
     console.log(lines.join("\n"));
-    if (o.json) writeFileSync(o.json, JSON.stringify({ node: process.version, cpus: availableParallelism(), cpu, options: o, stacks: stackRows, scale: scaleRows }, null, 2));
+    if (o.json) writeFileSync(o.json, JSON.stringify({ node: process.version, cpus: availableParallelism(), cpu, options: o, endToEnd: e2eRows, stacks: stackRows, scale: scaleRows }, null, 2));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@
  * What the benchmark's orchestrator (plan-bench.ts) and its child processes
  * (worker.ts) exchange. Kept free of Pulumi imports so the orchestrator stays light.
  */
+import { ConfigEdit, configEdit, editValues } from "../src/plan/config-edit";
 
 /** One thing to plan: a shipped stack, optionally with a different number of ci-agent VMs. */
 export interface Target {
@@ -75,6 +76,15 @@ export interface Measurement {
 
 export type MeasurementResult = Measurement | { readonly ok: false; readonly error: string };
 
+/** What the plan worker writes after its warm-up and the floor replays. */
+export interface Shape {
+  readonly project: string;
+  readonly stack: string;
+  /** Settings in effect when the plan installed its mocks; the floor runs under the same. */
+  readonly settings?: { readonly stackTraceLimit: number; readonly sourceMapsEnabled: boolean };
+  readonly registrations: Registration[];
+}
+
 /** A registration as the floor replays it (from `PlannedResource`). */
 export interface Registration {
   readonly urn: string;
@@ -92,16 +102,15 @@ export function median(xs: readonly number[]): number {
 }
 
 /**
- * `ci-infra:nodes.ciAgent.count = n` in the raw config (a JSON string), as test/helpers.ts
- * `set` does; the node subnet is widened to a /22 (inside the staging VCN) so 300 VMs fit,
- * as an operator would have to.
+ * `ci-infra:nodes.ciAgent.count = n`; the node subnet is widened to a /22 (inside the
+ * staging VCN) so 300 VMs fit, as an operator would have to. Applied to the raw values
+ * (in-process plans) or to a stack file (the end-to-end `npm run plan`), by the same
+ * config-edit helper the tests and review stacks use.
  */
+export function ciAgentEdits(n: number): ConfigEdit[] {
+  return [configEdit("nodes.ciAgent.count", n), configEdit("network.nodeSubnetCidr", "10.20.4.0/22")];
+}
+
 export function ciAgentEdit(n: number): (values: Record<string, string>) => void {
-  return (values) => {
-    const nodes = values["ci-infra:nodes"] ? JSON.parse(values["ci-infra:nodes"]) : {};
-    nodes.ciAgent = { ...nodes.ciAgent, count: n };
-    values["ci-infra:nodes"] = JSON.stringify(nodes);
-    const network = values["ci-infra:network"] ? JSON.parse(values["ci-infra:network"]) : {};
-    values["ci-infra:network"] = JSON.stringify({ ...network, nodeSubnetCidr: "10.20.4.0/22" });
-  };
+  return (values) => editValues(values, ciAgentEdits(n));
 }

@@ -15,21 +15,13 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance, PerformanceObserver } from "node:perf_hooks";
-import type { RuntimeSettings } from "./floor";
-import { ciAgentEdit, type Command, type Registration, type Target, type WorkerMessage, type WorkerSpec } from "./protocol";
+import { parseCommandLine } from "../src/cli/args";
+import { ciAgentEdit, type Command, type Registration, type Shape, type Target, type WorkerMessage, type WorkerSpec } from "./protocol";
 
 type Run = () => Promise<number>;
 
 const MB = 1024 * 1024;
 
-
-interface Shape {
-  readonly project: string;
-  readonly stack: string;
-  /** Settings in effect when the plan installed its mocks; the floor runs under the same. */
-  readonly settings?: RuntimeSettings;
-  readonly registrations: Registration[];
-}
 
 async function planWork(target: Target, shapeFile: string): Promise<{ run: Run; afterWarmUp: () => void }> {
   const { planStack, PROJECT } = await import("../src/plan/run");
@@ -108,4 +100,22 @@ async function main(spec: WorkerSpec): Promise<void> {
   });
 }
 
-main(JSON.parse(process.argv[2]) as WorkerSpec).catch(fail);
+/** `worker.ts --kind plan|floor --stack <name> [--ci-agents <n>] --shape <file>` (the orchestrator's WorkerSpec). */
+export function workerArgs(spec: WorkerSpec): string[] {
+  const { target } = spec;
+  return ["--kind", spec.kind, "--label", target.label, "--stack", target.stack, ...(target.ciAgents === undefined ? [] : ["--ci-agents", String(target.ciAgents)]), "--shape", spec.shapeFile];
+}
+
+function specOf(argv: readonly string[]): WorkerSpec {
+  const OPTIONS = { kind: { type: "string" }, label: { type: "string" }, stack: { type: "string" }, "ci-agents": { type: "string" }, shape: { type: "string" } } as const;
+  const { values: v } = parseCommandLine(argv, OPTIONS);
+  if ((v.kind !== "plan" && v.kind !== "floor") || !v.stack || !v.shape) throw new Error(`worker: --kind plan|floor, --stack and --shape are required (got ${argv.join(" ")})`);
+  const ciAgents = v["ci-agents"] === undefined ? undefined : Number(v["ci-agents"]);
+  return { kind: v.kind, shapeFile: v.shape, target: { label: v.label ?? v.stack, stack: v.stack, ciAgents } };
+}
+
+if (require.main === module) {
+  Promise.resolve()
+    .then(() => main(specOf(process.argv.slice(2))))
+    .catch(fail);
+}

@@ -3,28 +3,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseStackConfig, RawConfig, StackConfig } from "../src/config";
+import { configEdit, editValues } from "../src/plan/config-edit";
 import { planStack, PlanResult, PROJECT } from "../src/plan/run";
 import { readStackFile, stackFilePath } from "../src/plan/stack-file";
 import type { PlannedResource } from "../src/plan/recorder";
 
 export type Edit = (values: Record<string, string>) => void;
 
-/** Sets `path` (e.g. "ingress.httpNodePort") inside the structured key `ci-infra:<top>`. */
+/** Sets `path` (e.g. "ingress.httpNodePort") inside the structured key `ci-infra:<top>`; `undefined` deletes it. */
 export function set(path: string, value: unknown): Edit {
-  return (values) => {
-    const [top, ...rest] = path.split(".");
-    const key = `ci-infra:${top}`;
-    if (rest.length === 0) {
-      values[key] = typeof value === "string" ? value : JSON.stringify(value);
-      return;
-    }
-    const obj = values[key] ? JSON.parse(values[key]) : {};
-    let cur = obj;
-    for (const p of rest.slice(0, -1)) cur = cur[p] ??= {};
-    if (value === undefined) delete cur[rest[rest.length - 1]];
-    else cur[rest[rest.length - 1]] = value;
-    values[key] = JSON.stringify(obj);
-  };
+  return (values) => editValues(values, [configEdit(path, value)]);
 }
 
 export function rawConfig(stack = "oci-staging", ...edits: Edit[]): RawConfig {

@@ -5,6 +5,7 @@
  * platform pins. Exit 0 when all hold, 2 listing every broken rule, 1 on bad
  * arguments.
  */
+import { parseCommandLine, UsageError } from "../cli/args";
 import { CATALOG } from "./catalog";
 import { catalogProblems } from "./check";
 import { PlatformPins, platformPinProblems } from "./pins";
@@ -20,21 +21,20 @@ export interface MatrixArgs {
 
 export class MatrixUsageError extends Error {}
 
+const OPTIONS = { check: { type: "boolean" }, format: { type: "string" }, help: { type: "boolean", short: "h" } } as const;
+
 export function parseMatrixArgs(argv: readonly string[]): MatrixArgs | "help" {
-  const args: MatrixArgs = { check: false, format: "table" };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--check") args.check = true;
-    else if (a === "--help" || a === "-h") return "help";
-    else if (a === "--format" || a.startsWith("--format=")) {
-      const v = a === "--format" ? argv[++i] : a.slice("--format=".length);
-      if (v === undefined || v.startsWith("--")) throw new MatrixUsageError(`--format needs a value: ${REPORT_FORMATS.join(", ")}`);
-      if (!(REPORT_FORMATS as readonly string[]).includes(v)) throw new MatrixUsageError(`--format must be one of ${REPORT_FORMATS.join(", ")} (got ${v})`);
-      args.format = v as ReportFormat;
-    } else if (a.startsWith("-")) throw new MatrixUsageError(`unknown option ${a}`);
-    else throw new MatrixUsageError(`unexpected argument ${a}`);
+  let values;
+  try {
+    ({ values } = parseCommandLine(argv, OPTIONS));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    throw new MatrixUsageError(err.message.startsWith("--format needs a value") ? `--format needs a value: ${REPORT_FORMATS.join(", ")}` : err.message);
   }
-  return args;
+  if (values.help) return "help";
+  const format = values.format ?? "table";
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new MatrixUsageError(`--format must be one of ${REPORT_FORMATS.join(", ")} (got ${format})`);
+  return { check: values.check ?? false, format: format as ReportFormat };
 }
 
 export interface Io {

@@ -11,6 +11,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { isMap, isScalar, parseDocument, YAMLMap } from "yaml";
+import { parseCommandLine, UsageError, wantsHelp } from "../cli/args";
+import { editDocument } from "./config-edit";
 import { readStackFile } from "./stack-file";
 import { PROJECT } from "./run";
 import { stackFilePath } from "./stack-file";
@@ -37,7 +39,7 @@ export function writeReviewStackFile(stack: string, target = stackFilePath(stack
     };
     if (base.secretKeys.size) dropSecure(config, "");
   }
-  for (const o of reviewOverrides(stack, base.values)) doc.setIn(["config", o.key, ...o.path], o.value);
+  editDocument(doc, reviewOverrides(stack, base.values));
   // `pulumi config cp` copies config, not the ESC imports that bring the cloud credentials.
   const baseDoc = parseDocument(readFileSync(stackFilePath(REVIEW_BASE_STACK), "utf8"));
   if (baseDoc.has("environment") && !doc.has("environment")) doc.set("environment", baseDoc.get("environment"));
@@ -54,17 +56,24 @@ export const USAGE = [
 ].join("\n");
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  if (args.includes("--help") || args.includes("-h")) {
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
     console.log(USAGE);
     process.exit(0);
   }
+  let arg: string | undefined;
+  try {
+    arg = parseCommandLine(argv, {}, 1).positionals[0];
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
+    process.exit(1);
+  }
   // No argument is a usage error, not an attempt on stack "".
-  if (args.length !== 1) {
+  if (arg === undefined) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(1);
   }
-  const arg = args[0];
   const stack = /^\d+$/.test(arg) ? `pr-${arg}` : arg;
   try {
     const r = writeReviewStackFile(stack);

@@ -10,15 +10,12 @@
  * stack (`pr-42-net-vcn`, the bastion `pr42netbastion`, VCN DNS label `vpr42`);
  * the domain is the one name taken from config, so it gets the stack in front.
  */
+import { ConfigEdit, editValues } from "./config-edit";
+
 export const REVIEW_STACK = /^pr-([1-9]\d{0,6})$/;
 export const REVIEW_BASE_STACK = "oci-staging";
 
-export interface ConfigOverride {
-  /** Full config key, e.g. `ci-infra:domain`. */
-  readonly key: string;
-  /** Path inside a structured value; empty for a scalar key. */
-  readonly path: readonly string[];
-  readonly value: unknown;
+export interface ConfigOverride extends ConfigEdit {
   readonly why: string;
 }
 
@@ -43,15 +40,5 @@ export function reviewOverrides(stack: string, base: Readonly<Record<string, str
 
 /** Applies overrides to raw config values (structured values are JSON text). */
 export function applyOverrides(values: Record<string, string>, overrides: readonly ConfigOverride[]): void {
-  for (const o of overrides) {
-    if (o.path.length === 0) {
-      values[o.key] = typeof o.value === "string" ? o.value : JSON.stringify(o.value);
-      continue;
-    }
-    const root = values[o.key] ? (JSON.parse(values[o.key]) as Record<string, unknown>) : {};
-    let cur = root;
-    for (const p of o.path.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
-    cur[o.path[o.path.length - 1]] = o.value;
-    values[o.key] = JSON.stringify(root);
-  }
+  editValues(values, overrides);
 }
