@@ -9,12 +9,27 @@ import { stringify } from "yaml";
 import { CiComponent } from "../components/naming";
 import { SECRET_PLACEHOLDER } from "../base/errors";
 import { applyManifest, Manifest, manifestPath, renderManifest } from "./manifest";
+import type { AppAccess } from "./client-access";
 import { chartRelease, ReleaseArgs } from "./release";
 import { tlsSecret, TlsPlan } from "./tls";
 
 export interface AppArgs {
   /** Provider of the cluster the app goes to. */
   readonly provider: k8s.Provider;
+}
+
+/** What the four web apps (Rancher, Jenkins, Grafana, the GitHub bot) share: a hostname behind the ingress controller. */
+export interface WebAppArgs extends AppArgs {
+  /** Public hostname the app is served on (`<app>.<domain>`). */
+  readonly hostname: string;
+  /** IngressClass of the platform's ingress controller, which routes the hostname. */
+  readonly ingressClassName: string;
+  /** Where the hostname's certificate comes from: the ACME issuer or a supplied certificate. */
+  readonly tls: TlsPlan;
+  /** Who may reach the app: client CIDRs enforced at the ingress controller. */
+  readonly access: AppAccess;
+  /** What must exist first (the ingress controller, cert-manager and its issuer). */
+  readonly dependsOn: pulumi.Resource[];
 }
 
 

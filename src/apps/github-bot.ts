@@ -8,11 +8,11 @@
  * HTTPS (GitHub's API), nothing in the cluster or the VCN.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppArgs, AppComponent } from "./app-component";
+import { AppComponent, WebAppArgs } from "./app-component";
 import { AppAccess, allowlistAnnotations, allowlistMiddleware } from "./client-access";
 import { Manifest, namespace, opaqueSecret } from "./manifest";
 import { appPolicies, publicHttpsEgressOnly } from "./network-policy";
-import { ingressTls, TlsPlan } from "./tls";
+import { ingressTls } from "./tls";
 import { generatedPassword } from "../components/generated-secrets";
 
 export const BOT_NAMESPACE = "github-bot";
@@ -26,13 +26,11 @@ export const BOT_PORT = 8080;
 const BOT_UID = 65534;
 const LABELS = { "app.kubernetes.io/name": BOT_NAME, "app.kubernetes.io/managed-by": "ci-infra" };
 
-export interface BotManifestArgs {
+export interface BotManifestArgs extends Pick<WebAppArgs, "hostname" | "ingressClassName" | "tls" | "access"> {
+  /** The bot's image: a digest or the pinned commit's tag (src/versions.ts GITHUB_BOT). */
   readonly image: string;
-  readonly hostname: string;
-  readonly ingressClassName: string;
-  readonly tls: TlsPlan;
+  /** User of the webhook's basic auth, which GitHub sends in the webhook URL. */
   readonly basicAuthUser: string;
-  readonly access: AppAccess;
 }
 
 export function botSecret<T>(token: T, password: T, user: string): Manifest {
@@ -107,9 +105,9 @@ export function botPolicies(access: AppAccess): Manifest[] {
   ];
 }
 
-export interface GithubBotArgs extends AppArgs, BotManifestArgs {
+export interface GithubBotArgs extends WebAppArgs, BotManifestArgs {
+  /** The GitHub token the bot acts with (secret). */
   readonly githubToken: pulumi.Output<string>;
-  readonly dependsOn: pulumi.Resource[];
 }
 
 export class GithubBot extends AppComponent {

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
-import { AppArgs, AppComponent } from "./app-component";
+import { AppComponent, WebAppArgs } from "./app-component";
 import { AppAccess, allowlistAnnotations, allowlistMiddleware } from "./client-access";
 import { AGENT_KEY_SECRET, agentsCasc, escapeForChartCasc, jobsCasc } from "./jenkins-casc";
 import { MatrixCredential, MATRIX_TARGETS_SECRET, matrixTargetsSecretData, withMatrixCredentials } from "./jenkins-casc";
@@ -39,13 +39,12 @@ export interface JenkinsAgentRef {
   readonly hostPublicKey: pulumi.Input<string>;
 }
 
-export interface JenkinsArgs extends AppArgs {
-  readonly hostname: string;
-  readonly ingressClassName: string;
-  readonly tls: TlsPlan;
-  readonly access: AppAccess;
+export interface JenkinsArgs extends WebAppArgs {
+  /** Size of the controller's home volume (retained claim), GB. */
   readonly storageGbs: number;
+  /** Executors on each ci-agent VM. */
   readonly executorsPerAgent: number;
+  /** The ci-agent VMs registered as permanent SSH agents. */
   readonly agents: readonly JenkinsAgentRef[];
   /** PEM private key of the controller's SSH credential (secret). */
   readonly agentPrivateKey: pulumi.Output<string>;
@@ -53,8 +52,8 @@ export interface JenkinsArgs extends AppArgs {
   readonly jobDsl?: string;
   /** Credentials the matrix jobs bind by ID (src/matrix/targets.ts), values from stack secrets. */
   readonly matrixCredentials?: readonly MatrixCredential<pulumi.Output<string>>[];
+  /** Protects the home volume's claim against deletion (prod). */
   readonly protect: boolean;
-  readonly dependsOn: pulumi.Resource[];
 }
 
 /** The controller's HTTP port (chart value controller.targetPort, default 8080 in values.yaml @jenkins-5.9.53). */

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
 import { PROMETHEUS_DS_UID, renderAlertRules } from "./alert-rules";
-import { AppArgs, AppComponent } from "./app-component";
+import { AppComponent, WebAppArgs } from "./app-component";
 import { AppAccess, allowlistAnnotations, allowlistMiddleware } from "./client-access";
 import { DASHBOARDS, renderDashboard } from "./dashboards";
 import { retainedClaim } from "./longhorn-values";
@@ -33,18 +33,18 @@ const DASHBOARDS_CONFIGMAP = "grafana-dashboards";
 /** The Prometheus chart's server Service, in-cluster. */
 export const PROMETHEUS_URL = `http://prometheus-server.${MONITORING_NAMESPACE}.svc.cluster.local`;
 
-export interface MonitoringArgs extends AppArgs {
-  readonly hostname: string;
-  readonly ingressClassName: string;
-  readonly tls: TlsPlan;
-  /** Who reaches Grafana. */
-  readonly access: AppAccess;
+/** `hostname` and `access` are Grafana's. */
+export interface MonitoringArgs extends WebAppArgs {
+  /** Size of Grafana's data volume (retained claim), GB. */
   readonly grafanaStorageGbs: number;
+  /** Size of Prometheus' data volume, GB. */
   readonly prometheusStorageGbs: number;
+  /** How long Prometheus keeps samples, days. */
   readonly retentionDays: number;
+  /** Where Grafana sends alerts (secret); none: alerts show only in Grafana. */
   readonly alertWebhookUrl?: pulumi.Output<string>;
+  /** Protects Grafana's data claim against deletion (prod). */
   readonly protect: boolean;
-  readonly dependsOn: pulumi.Resource[];
 }
 
 export function prometheusValues(a: { retentionDays: number; storageGbs: number }): Record<string, unknown> {

@@ -16,7 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CHARTS } from "../versions";
-import { AppArgs, AppComponent } from "./app-component";
+import { AppComponent, WebAppArgs } from "./app-component";
 import { AppAccess, allowlistAnnotations, allowlistMiddleware } from "./client-access";
 import { LETSENCRYPT_STAGING_ROOTS } from "./letsencrypt-staging-roots";
 import { Manifest, namespace, opaqueSecret } from "./manifest";
@@ -28,13 +28,9 @@ export const RANCHER_NAMESPACE = "cattle-system";
 /** The chart mounts this Secret's `cacerts.pem` when `privateCA` is true (chart/templates/deployment.yaml @v2.15.0). */
 export const RANCHER_CA_SECRET = { name: "tls-ca", key: "cacerts.pem" } as const;
 
-export interface RancherArgs extends AppArgs {
-  readonly hostname: string;
+export interface RancherArgs extends WebAppArgs {
+  /** Rancher server pods. */
   readonly replicas: number;
-  readonly ingressClassName: string;
-  readonly tls: TlsPlan;
-  readonly access: AppAccess;
-  readonly dependsOn: pulumi.Resource[];
 }
 
 /**
