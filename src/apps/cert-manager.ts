@@ -12,7 +12,9 @@ import { ACME_SERVERS, clusterIssuer, issuerName } from "./tls";
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 
 export interface CertManagerArgs extends AppArgs {
+  /** Let's Encrypt directory the ClusterIssuer uses: staging (untrusted, generous limits) or production. */
   readonly acmeServer: keyof typeof ACME_SERVERS;
+  /** Account email Let's Encrypt sends expiry notices to. */
   readonly acmeEmail: string;
   /** The class of the ingress controller that answers HTTP-01 challenges. */
   readonly ingressClassName: string;

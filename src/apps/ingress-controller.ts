@@ -10,6 +10,7 @@ import { INGRESS_CLASS, IngressContract, ingressControllerPolicies, ingressValue
 import { namespace } from "./manifest";
 
 export interface IngressControllerArgs extends AppArgs {
+  /** The NodePort contract with the load balancer and the controller's settings (src/apps/ingress-values.ts). */
   readonly contract: IngressContract;
 }
 

@@ -9,17 +9,25 @@ import { backupSecret, LONGHORN_NAMESPACE, longhornValues, RecurringSchedule, re
 import { namespace } from "./manifest";
 
 export interface LonghornArgs extends AppArgs {
+  /** OCI region of the backup bucket (part of Longhorn's `s3://<bucket>@<region>/` target). */
   readonly region: string;
+  /** Replicas of each volume, on distinct nodes. */
   readonly replicaCount: number;
+  /** Orphan kinds Longhorn deletes on its own (Longhorn's `orphan-resource-auto-deletion` setting). */
   readonly orphanAutoDeletion: readonly string[];
+  /** How long an orphan must exist before auto-deletion removes it, seconds. */
   readonly orphanGracePeriodSeconds: number;
   /** Backups to an OCI Object Storage bucket (see src/oci/backup-store.ts) on a schedule. */
   readonly backup?: {
+    /** Name of the backup bucket. */
     readonly bucket: string;
     /** The S3-compatible endpoint host. */
     readonly endpoint: string;
+    /** S3 access key of the backup writer (secret). */
     readonly accessKeyId: pulumi.Output<string>;
+    /** S3 secret key of the backup writer (secret). */
     readonly secretAccessKey: pulumi.Output<string>;
+    /** When Longhorn snapshots and backs up the retained volumes, and how many of each it keeps. */
     readonly schedule: RecurringSchedule;
   };
 }

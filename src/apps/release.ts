@@ -8,8 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChartPin } from "../versions";
 
 export interface ReleaseArgs {
+  /** Helm release name. */
   readonly name: string;
+  /** Namespace the release goes to (created by its app component). */
   readonly namespace: string;
+  /** Chart, repository and version, pinned in src/versions.ts. */
   readonly chart: ChartPin;
   /** May wait on outputs (e.g. VM addresses); never holds secrets. */
   readonly values: pulumi.Input<Record<string, unknown>>;

@@ -85,6 +85,7 @@ export interface K3sNodeArgs {
   readonly agentToken?: string;
   /** Extra names/IPs the API certificate must cover (the load balancer's IP, server IPs). */
   readonly tlsSans: readonly string[];
+  /** Servers: the fixed private IP k3s advertises (`node-ip`); agents: undefined, k3s picks the VNIC's. */
   readonly nodeIp: string | undefined;
   /** Extra kubelet flags the node's OS needs (src/compat: cgroup v1). */
   readonly kubeletArgs: readonly string[];
@@ -92,6 +93,7 @@ export interface K3sNodeArgs {
   readonly selinux: boolean;
   /** Servers: snapshot settings, and the Vault region and OCI CLI package to read their keys with. */
   readonly etcdSnapshots?: EtcdSnapshots & { readonly vaultRegion: string; readonly ociCliPackage: string };
+  /** How the node joins: first server (cluster-init), joining server or agent, and the URL it joins. */
   readonly bootstrap: NodeBootstrap;
 }
 

@@ -2,10 +2,15 @@
 import { stringify } from "yaml";
 
 export interface KubeconfigArgs {
+  /** Name of the cluster and context (the stack's); the user is `<name>-admin`. */
   readonly name: string;
+  /** API URL, `https://<load balancer IP>:6443`. */
   readonly server: string;
+  /** Cluster CA certificate the client verifies the server with. */
   readonly caCertPem: string;
+  /** Admin client certificate, signed by the client CA. */
   readonly clientCertPem: string;
+  /** Private key of the admin client certificate. */
   readonly clientKeyPem: string;
 }
 

@@ -13,6 +13,7 @@ import { AWS_AUDIENCE, AWS_IAM_PATH } from "./names";
 export interface AwsCiRoleArgs {
   /** The CI cluster's token issuer (https URL). */
   readonly issuer: string;
+  /** Name of the IAM role the e2e jobs assume. */
   readonly roleName: string;
   /** ARN of the role, known from config: other policies name it before it exists. */
   readonly roleArn: string;
@@ -24,7 +25,9 @@ export interface AwsCiRoleArgs {
   readonly policies: Readonly<Record<string, PolicyDocument>>;
   /** The boundary every role kOps creates must carry, and its name. */
   readonly boundaryName: string;
+  /** The boundary's policy document (see aws-policies.ts `clusterBoundaryPolicy`). */
   readonly boundaryPolicy: PolicyDocument;
+  /** AWS account the role and policies live in. */
   readonly accountId: string;
 }
 

@@ -21,7 +21,9 @@ import type { PolicyDocument } from "./aws-policies";
 export interface KopsStoresArgs {
   /** Region of both buckets. */
   readonly region: string;
+  /** kOps' state store (`KOPS_STATE_STORE`): private, versioned. */
   readonly stateStore: {
+    /** Bucket name (globally unique). */
     readonly bucket: string;
     /** Objects (leftover state of clusters whose deletion failed) expire after this many days. */
     readonly expireDays: number;
@@ -30,7 +32,9 @@ export interface KopsStoresArgs {
     /** Bucket policy (see aws-policies.ts `stateStoreBucketPolicy`). */
     readonly policy: PolicyDocument;
   };
+  /** The OIDC discovery bucket IRSA reads (`--discovery-store`): public read. */
   readonly discovery: {
+    /** Bucket name (globally unique). */
     readonly bucket: string;
     /** OIDC documents expire after this many days. */
     readonly expireDays: number;

@@ -15,15 +15,19 @@ export interface BoskosPoolArgs {
   readonly resourceType: string;
   /** Parent: exactly one of folderId and orgId. */
   readonly folderId?: string;
+  /** Organization id, when the projects sit directly under the organization. */
   readonly orgId?: string;
+  /** Billing account every pool project is linked to. */
   readonly billingAccount: string;
   /** Services enabled in every pool project. */
   readonly apis: readonly string[];
   /** `serviceAccount:<email>` of the e2e job identity, and the roles it gets in each project. */
   readonly jobMember: pulumi.Input<string>;
+  /** Roles the e2e job identity gets in each pool project. */
   readonly e2eRoles: readonly string[];
   /** `serviceAccount:<email>` of the janitor, and its roles in each project. */
   readonly janitorMember: pulumi.Input<string>;
+  /** Roles the janitor gets in each pool project. */
   readonly janitorRoles: readonly string[];
 }
 

@@ -18,7 +18,9 @@ export const OBJECT_WRITER = "roles/storage.objectUser";
 export const OBJECT_READER = "roles/storage.objectViewer";
 
 export interface BucketAccessArgs {
+  /** Name of the staging bucket (builds, version markers). */
   readonly stagingBucket: pulumi.Input<string>;
+  /** Name of the results bucket (e2e artifacts and logs). */
   readonly resultsBucket: pulumi.Input<string>;
   /** `serviceAccount:<email>` of the e2e job identity. */
   readonly jobMember: pulumi.Input<string>;

@@ -17,7 +17,9 @@ export interface CiIdentityArgs {
   readonly project: string;
   /** Its number: federated principals are named by it. */
   readonly projectNumber: string;
+  /** Workload identity pool id. */
   readonly poolId: string;
+  /** OIDC provider id in the pool (the CI cluster's issuer). */
   readonly providerId: string;
   /** The CI cluster's token issuer (https URL). */
   readonly issuer: string;

@@ -15,7 +15,9 @@ export interface KopsBucketsArgs {
   readonly project: string;
   /** GCS location of both buckets (US, EU, us-central1, ...). */
   readonly location: string;
+  /** Staged kOps builds (`pulls/`, `kops/`) and version markers. */
   readonly staging: {
+    /** Bucket name (globally unique). */
     readonly name: string;
     /** allUsers may read objects: kOps e2e clusters download staged builds anonymously. */
     readonly publicRead: boolean;
@@ -26,10 +28,13 @@ export interface KopsBucketsArgs {
     /** The bucket exists: import it (id `<project>/<name>`) instead of creating it. */
     readonly adopt: boolean;
   };
+  /** e2e results: artifacts and logs of every run. */
   readonly results: {
+    /** Bucket name (globally unique). */
     readonly name: string;
     /** Every result object is deleted after this many days. */
     readonly ageDays: number;
+    /** The bucket exists: import it (id `<project>/<name>`) instead of creating it. */
     readonly adopt: boolean;
   };
 }

@@ -18,14 +18,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiComponent, ownerTags } from "../components/naming";
 
 export interface BackupStoreArgs {
+  /** Compartment of the buckets and the writer identity's policy. */
   readonly compartmentId: string;
+  /** Tenancy: the writer user and group can only live there. */
   readonly tenancyId: string;
+  /** Region of the buckets (part of the S3-compatible endpoint). */
   readonly region: string;
+  /** The tenancy's Object Storage namespace (part of the S3-compatible endpoint). */
   readonly namespace: string;
   /** Days an etcd snapshot may live in the bucket at most (k3s prunes by count first). */
   readonly etcdMaxAgeDays: number;
   /** S3 keys from config; otherwise the stack creates the writer identity. */
   readonly credentials?: { readonly accessKeyId: pulumi.Output<string>; readonly secretAccessKey: pulumi.Output<string> };
+  /** Protects both buckets against deletion (prod). */
   readonly protect: boolean;
 }
 

@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CiComponent, ownerTags } from "../components/naming";
 
 export interface BootstrapVaultArgs {
+  /** Compartment of the vault, its key and secrets. */
   readonly compartmentId: string;
   /** Dynamic groups live in the tenancy's root compartment. */
   readonly tenancyId: string;

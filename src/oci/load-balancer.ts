@@ -18,14 +18,21 @@ export interface HealthCheckTiming {
 }
 
 export interface IngressLoadBalancerArgs {
+  /** Compartment of the load balancer and its reserved IP. */
   readonly compartmentId: string;
+  /** The public LB subnet. */
   readonly subnetId: pulumi.Input<string>;
+  /** Network security groups of the load balancer (the LB NSG of src/oci/network.ts). */
   readonly nsgIds: pulumi.Input<string>[];
+  /** Flexible shape's minimum bandwidth, Mbps. */
   readonly minBandwidthMbps: number;
+  /** Flexible shape's maximum bandwidth, Mbps. */
   readonly maxBandwidthMbps: number;
+  /** The NodePort contract: HTTP, HTTPS and health NodePorts the listeners forward to and probe. */
   readonly ports: NetworkPorts;
   /** The ingress controller's health path, probed on `ports.health`. */
   readonly healthPath: string;
+  /** Interval, timeout and retries of the backend health checks. */
   readonly healthCheck: HealthCheckTiming;
   /** Protect the reserved public IP (DNS points at it). */
   readonly protect: boolean;

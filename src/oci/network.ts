@@ -16,14 +16,19 @@ export interface NetworkPorts {
 }
 
 export interface NetworkArgs {
+  /** Compartment of the VCN and everything in it. */
   readonly compartmentId: string;
+  /** Address range of the VCN. */
   readonly vcnCidr: string;
+  /** The public load balancer subnet, inside the VCN. */
   readonly lbSubnetCidr: string;
+  /** The private node subnet (NAT egress), inside the VCN. */
   readonly nodeSubnetCidr: string;
   /** Allowed to reach SSH (via the bastion) and the Kubernetes API. */
   readonly adminCidrs: readonly string[];
   /** Allowed to reach 80/443 on the load balancer. */
   readonly clientCidrs: readonly string[];
+  /** The NodePort contract: the NodePorts only the load balancer's NSG may reach. */
   readonly ports: NetworkPorts;
 }
 

@@ -11,17 +11,27 @@ import type { ChosenImage } from "./image";
 import { placement } from "./placement";
 
 export interface NodePoolArgs {
+  /** Compartment of the instances. */
   readonly compartmentId: string;
+  /** server, agent or ci-agent: picks the cloud-init bootstrap and the tags. */
   readonly role: NodeRole;
+  /** Number of VMs. */
   readonly count: number;
+  /** OCI compute shape (src/compat/oci-shapes.ts). */
   readonly shape: string;
   /** Set for flexible shapes only. */
   readonly shapeConfig?: { readonly ocpus: number; readonly memoryGbs: number };
+  /** Boot volume size, GB. */
   readonly bootVolumeGbs: number;
+  /** The image chosen for the shape (newest OL 7.9 platform image, or the configured OCID). */
   readonly image: ChosenImage;
+  /** The region's availability domains, which the VMs are spread over (src/oci/placement.ts). */
   readonly availabilityDomains: readonly string[];
+  /** The private node subnet. */
   readonly subnetId: pulumi.Input<string>;
+  /** Network security groups of the VMs' VNICs. */
   readonly nsgIds: pulumi.Input<string>[];
+  /** Admin SSH public key, reached through the bastion. */
   readonly sshPublicKey: string;
   /** Fixed private IPs, in order (servers); DHCP when absent. */
   readonly privateIps?: readonly string[];
