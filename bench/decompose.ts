@@ -15,9 +15,8 @@
  * for a decomposition, not for the headline figures).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PlanMocks } from "../src/plan/mocks";
 import { planStack, PROJECT } from "../src/plan/run";
-import { BareComponent, BareCustom, floorProgram, observePlanSettings, RuntimeSettings, withSettings } from "./floor";
+import { BareCustom, CreateCustom, floorProgram, observePlanSettings, RuntimeSettings } from "./floor";
 import { ciAgentEdit, median, Registration } from "./protocol";
 
 const STACK = "oci-staging";
@@ -44,25 +43,15 @@ function sdkClass(type: string): ResourceClass | undefined {
 }
 
 
-function typedFloor(regs: readonly Registration[], settings: RuntimeSettings | undefined): { run: () => Promise<void>; typed: number } {
+/** The typed floor: floor.ts's replay with each custom resource built by its generated SDK class where one is found. */
+function typedFloor(regs: readonly Registration[], settings: RuntimeSettings | undefined): { run: () => Promise<number>; typed: number } {
   const classes = new Map(regs.filter((r) => r.custom).map((r) => [r.type, sdkClass(r.type)]));
   const typed = regs.filter((r) => classes.get(r.type)).length;
-  const run = () =>
-    withSettings(settings, async () => {
-    pulumi.runtime.setAllConfig({}, []);
-    await pulumi.runtime.setMocks(new PlanMocks(), PROJECT, STACK, false);
-    await pulumi.runtime.runInPulumiStack(async () => {
-      const created = new Map<string, pulumi.Resource>();
-      for (const r of regs) {
-        const opts = { parent: r.parent ? created.get(r.parent) : undefined };
-        const C = classes.get(r.type);
-        created.set(r.urn, !r.custom ? new BareComponent(r.type, r.name, opts) : C ? new C(r.name, { ...r.inputs }, opts) : new BareCustom(r.type, r.name, { ...r.inputs }, opts));
-      }
-      return {};
-    });
-    await pulumi.runtime.disconnect();
-    });
-  return { run, typed };
+  const create: CreateCustom = (type, name, inputs, opts) => {
+    const C = classes.get(type);
+    return C ? new C(name, inputs, opts) : new BareCustom(type, name, inputs, opts);
+  };
+  return { run: floorProgram(regs, PROJECT, STACK, settings, create), typed };
 }
 
 async function sample(f: () => Promise<unknown>): Promise<{ cpu: number; wall: number }> {

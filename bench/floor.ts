@@ -79,8 +79,16 @@ function parentsFirst(regs: readonly Registration[]): Registration[] {
   return out;
 }
 
-/** Prepares a replay; the returned function is one timed run, under the plan's runtime settings when given. */
-export function floorProgram(regs: readonly Registration[], project: string, stack: string, settings?: RuntimeSettings): () => Promise<number> {
+/** Builds a custom resource: BareCustom for the bare floor, the generated SDK class for decompose.ts's typed floor. */
+export type CreateCustom = (type: string, name: string, inputs: pulumi.Inputs, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+const bare: CreateCustom = (type, name, inputs, opts) => new BareCustom(type, name, inputs, opts);
+
+/**
+ * Prepares a replay (the one floor replay of the bench); the returned function is one
+ * timed run, under the plan's runtime settings when given. `create` builds each custom
+ * resource (default BareCustom).
+ */
+export function floorProgram(regs: readonly Registration[], project: string, stack: string, settings?: RuntimeSettings, create: CreateCustom = bare): () => Promise<number> {
   const ordered = parentsFirst(regs);
   return () => withSettings(settings, async () => {
     pulumi.runtime.setAllConfig({}, []);
@@ -92,7 +100,7 @@ export function floorProgram(regs: readonly Registration[], project: string, sta
         const opts = { parent: r.parent ? created.get(r.parent) : undefined };
         created.set(
           r.urn,
-          r.custom ? new BareCustom(r.type, r.name, { ...r.inputs }, opts) : new BareComponent(r.type, r.name, opts),
+          r.custom ? create(r.type, r.name, { ...r.inputs }, opts) : new BareComponent(r.type, r.name, opts),
         );
       }
       return {};
