@@ -1,12 +1,12 @@
 /** Shared test fixtures: the shipped stack files, edited per test. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackConfig, RawConfig, StackConfig } from "../src/config";
 import { configEdit, editValues } from "../src/plan/config-edit";
 import { planStack, PlanResult, PROJECT } from "../src/plan/run";
 import { readStackFile, stackFilePath } from "../src/plan/stack-file";
 import type { PlannedResource } from "../src/plan/recorder";
+import { tempDir } from "./runtime";
 
 export type Edit = (values: Record<string, string>) => void;
 
@@ -50,9 +50,10 @@ export function ofType(p: PlanResult, type: string): PlannedResource[] {
  * A copy of a shipped stack file with `block` appended (YAML under `config:`),
  * for config that must be set with --secret: `secure:` values in it are read as the
  * offline plan reads them, placeholders marked secret. `drop` removes text first.
+ * The file's directory goes with `removeTempDirs` (test/runtime.ts): call it in afterAll.
  */
 export function stackFileWith(stack: string, block: string, drop?: RegExp): string {
-  const dir = mkdtempSync(join(tmpdir(), "stack-"));
+  const dir = tempDir("stack-");
   const file = join(dir, `Pulumi.${stack}.yaml`);
   const base = readFileSync(stackFilePath(stack), "utf8").replace(drop ?? /$^/, "");
   writeFileSync(file, `${base.trimEnd()}\n${block}`);

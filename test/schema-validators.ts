@@ -19,6 +19,7 @@ export function cloudInitSchema(text: string): { ok: boolean; output: string } {
   const file = join(dir, "user-data.yaml");
   writeFileSync(file, text);
   const r = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+  rmSync(dir, { recursive: true, force: true });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 

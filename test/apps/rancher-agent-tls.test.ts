@@ -9,12 +9,16 @@
  */
 import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { LETSENCRYPT_STAGING_ROOTS } from "../../src/apps/letsencrypt-staging-roots";
 import { rancherAgentTrust, rancherCaSecret, rancherValues } from "../../src/apps/rancher";
 import type { TlsPlan } from "../../src/apps/tls";
 import { loadPlanConfig } from "../../src/plan/run";
 import { parse, problems, set, stackFileWith } from "../helpers";
+import { removeTempDirs } from "../runtime";
+
+// stackFileWith writes into temporary directories.
+afterAll(removeTempDirs);
 
 /** Which roots sign each way we get a certificate, and whether system trust stores hold them. */
 type Issuer = { publiclyTrusted: boolean; roots: string[] };

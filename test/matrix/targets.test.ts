@@ -3,7 +3,7 @@
  * when a matrix needs one that is missing, Jenkins credentials referenced by ID, and
  * values that stay Pulumi secrets (never in the rendered files).
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { matrixCredentialsCasc, matrixTargetsSecretData, withMatrixCredentials } from "../../src/apps/jenkins-casc";
 import { parseStackConfig } from "../../src/config";
@@ -15,6 +15,10 @@ import { createMatrixExtension } from "../../src/matrix/plan-extension";
 import { harvesterOptions, MatrixTargets, missingTargets, neededTargets, rancherOptions, targetCredentials } from "../../src/matrix/targets";
 import { planStack, PlanResult } from "../../src/plan/run";
 import { problems, rawConfig, set, stackFileWith } from "../helpers";
+import { removeTempDirs } from "../runtime";
+
+// stackFileWith writes into temporary directories.
+afterAll(removeTempDirs);
 
 const HARVESTER = { endpoint: "https://harvester-143.ci.example.org", password: SECRET_PLACEHOLDER, vlanId: 100, ipPool: { subnet: "10.20.0.0/24", start: "10.20.0.200", end: "10.20.0.210" } };
 const RANCHER = { endpoint: "https://rancher.ci.example.org", adminPassword: SECRET_PLACEHOLDER };

@@ -2,12 +2,16 @@
  * The cluster and its apps as the offline plan sees them: the real program under
  * mocked providers, asserting wiring, pins, secrets and retention.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { planStack, type PlanResult } from "../../src/plan/run";
 import { CHARTS } from "../../src/versions";
 import { ofType, plan, problems, parse, set, stackFileWith } from "../helpers";
 import { cloudInitSchema, hasCloudInit } from "../schema-validators";
+import { removeTempDirs } from "../runtime";
+
+// stackFileWith writes into temporary directories.
+afterAll(removeTempDirs);
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const SECRET = "kubernetes:core/v1:Secret";
