@@ -65,3 +65,8 @@ export const NODE_OS: Readonly<Record<NodeOsId, NodeOsFacts>> = {
 export function nodeOs(id: NodeOsId): NodeOsFacts {
   return NODE_OS[id];
 }
+
+/** The node OS of a stack's `image` config (Oracle Linux 7.9 is the only one described yet). */
+export function nodeOsOf(image: { readonly version: "7.9" }): NodeOsFacts {
+  return NODE_OS[`oracle-linux-${image.version}`];
+}

@@ -1,7 +1,7 @@
 /** Advisory findings about a valid plan: things that work but deserve a look. */
 import { compatFindings } from "../compat/rules";
 import { pinImageCommand } from "../oci/image";
-import { nodeOsOf } from "../programs/oci-platform";
+import { nodeOsOf } from "../compat/node-os";
 import { CHARTS } from "../versions";
 import type { PlanResult } from "./run";
 
@@ -16,7 +16,7 @@ export function planWarnings(plan: PlanResult): string[] {
     const off = [!s.cluster.etcdSnapshots.enabled && "etcd snapshots (cluster.etcdSnapshots.enabled)", !s.longhorn.backup.enabled && "volume backups (longhorn.backup.enabled)"].filter(Boolean);
     if (s.protect && off.length) w.push(`protect is true but ${off.join(" and ")} are off: losing the servers or a volume loses that state for good`);
     // Known risks of the node OS with the pins (the known failures stopped the plan already).
-    w.push(...compatFindings([nodeOsOf(s).id], new Date()).warnings);
+    w.push(...compatFindings([nodeOsOf(s.image).id], new Date()).warnings);
     const images = (plan.outputs.images ?? {}) as Record<string, { id: string; pinned: boolean; newer?: { id: string; displayName: string } }>;
     for (const [shape, img] of Object.entries(images)) {
       if (!img.newer) continue;

@@ -8,7 +8,7 @@ import { isClusterRole, NODE_ROLES, NodeRole, ROLE_CONFIG_KEY } from "../cloud-i
 import { serverPrivateIps } from "../config/addresses";
 import { Cluster } from "../cluster/cluster";
 import { etcdS3CredentialsDropin, EtcdSnapshots, K3S_CA_CERT_FILES, K3S_CA_KEY_FILES, K3sCaCertFile, K3sCaKeyFile } from "../cluster/k3s-config";
-import { NODE_OS, NodeOsFacts } from "../compat/node-os";
+import { NodeOsFacts, nodeOsOf } from "../compat/node-os";
 import { compatFindings, kubeletArgs } from "../compat/rules";
 import { BackupStore, backupBucketName } from "../oci/backup-store";
 import { BootstrapVault } from "../oci/bootstrap-vault";
@@ -31,7 +31,7 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
   const compartmentId = s.oci.compartmentId;
   // The pinned Kubernetes must satisfy every chart's kubeVersion (Rancher's is an upper bound).
   // So must the node OS: cgroup v1 and the kubelet, the agents' Java, Docker's EL7 dependencies.
-  const os = nodeOsOf(s);
+  const os = nodeOsOf(s.image);
   const pinProblems = [...platformPinProblems(), ...compatFindings([os.id], new Date()).problems];
   if (pinProblems.length) throw new ConfigError(pinProblems);
 
@@ -224,11 +224,6 @@ function cloudInitArtifacts(s: OciPlatformSettings, os: NodeOsFacts, serverIps: 
     ["ci-agent", "ci-agent", 0, s.nodes.ciAgent.count],
   ];
   return Object.fromEntries(views.filter(([, , index, count]) => index < count).map(([file, role, index]) => [`cloud-init/${file}.yaml`, nodeUserData(role, index, inputs)]));
-}
-
-/** The node OS the stack's pools boot (Oracle Linux 7.9 is the only one described yet). */
-export function nodeOsOf(s: OciPlatformSettings): NodeOsFacts {
-  return NODE_OS[`oracle-linux-${s.image.version}`];
 }
 
 /** What the plan planned the nodes for: the summary and `pulumi stack output` show it. */
