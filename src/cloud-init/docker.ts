@@ -5,7 +5,7 @@
  */
 import type { NodeOsFacts } from "../compat/node-os";
 import { DOCKER } from "../versions";
-import type { CloudInitFragment } from "./fragment";
+import { CloudInitFragment, yumRepoFile } from "./fragment";
 
 export interface DockerSettings {
   readonly logMaxSize: string;
@@ -40,19 +40,10 @@ export function osReposFragment(os: NodeOsFacts): CloudInitFragment {
 }
 
 export function dockerFragment(s: DockerSettings): CloudInitFragment {
-  const repo = [
-    "[docker-ce-stable]",
-    "name=Docker CE Stable - $basearch",
-    `baseurl=${DOCKER.repoBaseUrl}`,
-    "enabled=1",
-    "gpgcheck=1",
-    `gpgkey=${DOCKER.repoGpgKey}`,
-    "",
-  ].join("\n");
   const dockerVersion = `${DOCKER.version}-${DOCKER.packageRelease}`;
   return {
     writeFiles: [
-      { path: "/etc/yum.repos.d/docker-ce.repo", content: repo, permissions: "0644" },
+      yumRepoFile("docker-ce", { id: "docker-ce-stable", name: "Docker CE Stable - $basearch", baseUrl: DOCKER.repoBaseUrl, gpgKey: DOCKER.repoGpgKey }),
       { path: "/etc/docker/daemon.json", content: `${JSON.stringify(dockerDaemonConfig(s), null, 2)}\n`, permissions: "0644" },
     ],
     packages: [

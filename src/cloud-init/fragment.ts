@@ -55,3 +55,12 @@ export function renderCloudConfig(fragments: readonly CloudInitFragment[]): stri
   if (runcmd.length) doc.runcmd = runcmd;
   return `#cloud-config\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
+
+/**
+ * A yum repository file, signature checks on: `/etc/yum.repos.d/<file>.repo` with
+ * one section. Every third-party repository a node uses is written through this.
+ */
+export function yumRepoFile(file: string, r: { readonly id: string; readonly name: string; readonly baseUrl: string; readonly gpgKey: string }): WriteFile {
+  const content = [`[${r.id}]`, `name=${r.name}`, `baseurl=${r.baseUrl}`, "enabled=1", "gpgcheck=1", `gpgkey=${r.gpgKey}`, ""].join("\n");
+  return { path: `/etc/yum.repos.d/${file}.repo`, content, permissions: "0644" };
+}

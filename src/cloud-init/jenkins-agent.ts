@@ -7,7 +7,7 @@
 import { ADOPTIUM_EL7 } from "../compat/requirements";
 import { jenkinsAgentJava } from "../compat/rules";
 import { CHARTS } from "../versions";
-import type { CloudInitFragment } from "./fragment";
+import { CloudInitFragment, yumRepoFile } from "./fragment";
 
 export const AGENT_USER = "jenkins";
 /**
@@ -24,16 +24,6 @@ export const AGENT_REMOTE_FS = `${AGENT_HOME}/agent`;
  * it comes from Adoptium's EL7 repository, pinned to release 7 like Docker's.
  */
 export const JAVA_PACKAGE = `temurin-${jenkinsAgentJava(CHARTS.jenkins.appVersion)}-jdk`;
-const ADOPTIUM_REPO = [
-  "[adoptium]",
-  "name=Adoptium",
-  `baseurl=${ADOPTIUM_EL7.baseUrl}`,
-  "enabled=1",
-  "gpgcheck=1",
-  `gpgkey=${ADOPTIUM_EL7.gpgKey}`,
-  "",
-].join("\n");
-
 export interface JenkinsAgentKeys {
   /** OpenSSH public key of the Jenkins controller's credential. */
   readonly controllerPublicKey: string;
@@ -56,7 +46,7 @@ export function jenkinsAgentFragment(k: JenkinsAgentKeys): CloudInitFragment {
       },
     ],
     sshKeys: { ecdsa_private: k.hostPrivateKey, ecdsa_public: k.hostPublicKey.trim() },
-    writeFiles: [{ path: "/etc/yum.repos.d/adoptium.repo", content: ADOPTIUM_REPO, permissions: "0644" }],
+    writeFiles: [yumRepoFile("adoptium", { id: "adoptium", name: "Adoptium", baseUrl: ADOPTIUM_EL7.baseUrl, gpgKey: ADOPTIUM_EL7.gpgKey })],
     packages: [JAVA_PACKAGE, "git"],
     runcmd: [`install -d -o ${AGENT_USER} -g ${AGENT_USER} -m 0750 ${AGENT_REMOTE_FS}`, `usermod -aG docker ${AGENT_USER}`],
   };

@@ -9,23 +9,14 @@
  * packages with it. The k3s install runs only once it succeeded (src/cluster/k3s-config.ts).
  */
 import { K3S_SELINUX_EL7 } from "../compat/requirements";
-import type { CloudInitFragment } from "./fragment";
+import { CloudInitFragment, yumRepoFile } from "./fragment";
 
 export const K3S_SELINUX_REPO_ID = "rancher-k3s-common-el7";
 
 export const K3S_SELINUX_INSTALL = `yum install -y ${K3S_SELINUX_EL7.package}-${K3S_SELINUX_EL7.version}`;
 
 export function k3sSelinuxRepoFragment(): CloudInitFragment {
-  const repo = [
-    `[${K3S_SELINUX_REPO_ID}]`,
-    "name=Rancher k3s common (EL7, pinned)",
-    `baseurl=${K3S_SELINUX_EL7.repoBaseUrl}`,
-    "enabled=1",
-    "gpgcheck=1",
-    `gpgkey=${K3S_SELINUX_EL7.repoGpgKey}`,
-    "",
-  ].join("\n");
   return {
-    writeFiles: [{ path: `/etc/yum.repos.d/${K3S_SELINUX_REPO_ID}.repo`, content: repo, permissions: "0644" }],
+    writeFiles: [yumRepoFile(K3S_SELINUX_REPO_ID, { id: K3S_SELINUX_REPO_ID, name: "Rancher k3s common (EL7, pinned)", baseUrl: K3S_SELINUX_EL7.repoBaseUrl, gpgKey: K3S_SELINUX_EL7.repoGpgKey })],
   };
 }
