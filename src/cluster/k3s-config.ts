@@ -339,19 +339,19 @@ export function imdsGuardFragment(): CloudInitFragment {
 /**
  * The node's k3s: config, CA certificates and the key fetcher on the first server,
  * and one install line whose steps each must succeed before the next: the SELinux
- * policy, the CA keys from Vault, then k3s.
+ * policy, the OCI CLI, the keys from Vault, then k3s. The policy and the CLI get yum
+ * calls of their own rather than joining cloud-init's package step, where one
+ * unresolvable package would fail Docker's and Longhorn's with it.
  */
 export function k3sFragments(a: K3sNodeArgs): CloudInitFragment[] {
   const writeFiles = [{ path: K3S_CONFIG_PATH, content: stringify(k3sConfig(a)), permissions: "0600" }];
   const steps: string[] = [];
-  const packages = new Set<string>();
   if (a.selinux) steps.push(K3S_SELINUX_INSTALL);
   const s3 = a.etcdSnapshots ? [{ secretId: a.etcdSnapshots.credentialsSecretId, path: ETCD_S3_DROPIN_PATH }] : [];
   if (a.bootstrap.kind === "first-server") {
     for (const f of K3S_CA_CERT_FILES) writeFiles.push({ path: `${K3S_TLS_DIR}/${f}`, content: ensureNewline(a.bootstrap.caCerts[f]), permissions: "0644" });
     writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchCaKeysScript(a.bootstrap.caKeys, s3), permissions: "0700" });
-    packages.add(a.bootstrap.ociCliPackage);
-    steps.push(FETCH_CA_KEYS_PATH);
+    steps.push(`yum install -y ${a.bootstrap.ociCliPackage}`, FETCH_CA_KEYS_PATH);
     if (a.bootstrap.clusterInit && a.bootstrap.peers.length) {
       const rejoin = k3sConfig({ ...a, token: a.bootstrap.rejoinToken, bootstrap: { kind: "joining-server", serverUrl: `https://${PEER_PLACEHOLDER}:${KUBE_API_PORT}` } });
       writeFiles.push({ path: REJOIN_CONFIG_PATH, content: stringify(rejoin), permissions: "0600" });
@@ -361,11 +361,10 @@ export function k3sFragments(a: K3sNodeArgs): CloudInitFragment[] {
   } else if (a.etcdSnapshots) {
     // Joining servers snapshot and upload too: they read only the S3 drop-in.
     writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchSecretsScript(a.etcdSnapshots.vaultRegion, s3), permissions: "0700" });
-    packages.add(a.etcdSnapshots.ociCliPackage);
-    steps.push(FETCH_CA_KEYS_PATH);
+    steps.push(`yum install -y ${a.etcdSnapshots.ociCliPackage}`, FETCH_CA_KEYS_PATH);
   }
   steps.push(k3sInstallCommand(a.bootstrap.kind));
-  return [imdsGuardFragment(), ...(a.selinux ? [k3sSelinuxRepoFragment()] : []), { writeFiles, packages: [...packages], runcmd: [steps.join(" && ")] }];
+  return [imdsGuardFragment(), ...(a.selinux ? [k3sSelinuxRepoFragment()] : []), { writeFiles, runcmd: [steps.join(" && ")] }];
 }
 
 function ensureNewline(s: string): string {

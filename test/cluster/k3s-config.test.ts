@@ -89,7 +89,9 @@ describe("k3s config", () => {
     for (const f of K3S_CA_KEY_FILES) expect(script.content).toContain(`fetch '${secretIds[f]}' "$dir"/'${f}'`);
     expect(script.content).toContain(`dir="\${1:-${K3S_TLS_DIR}}"`);
     expect(script.content).toContain("--auth instance_principal --region 'us-ashburn-1'");
-    expect(frags.flatMap((f) => f.packages ?? [])).toContain("python36-oci-cli");
+    // The OCI CLI in a yum call of its own, in the chain: a missing package fails k3s, not Docker.
+    expect(frags.flatMap((f) => f.packages ?? [])).not.toContain("python36-oci-cli");
+    expect(frags.flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))).toContain(`yum install -y python36-oci-cli && ${FETCH_CA_KEYS_PATH} && `);
     // k3s must not start without the keys: it would make CAs Pulumi does not know.
     const install = frags.flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))!;
     expect(install.indexOf(`${FETCH_CA_KEYS_PATH} && `)).toBeGreaterThanOrEqual(0);
