@@ -83,7 +83,9 @@ export async function main(argv: readonly string[], extensions: readonly PlanExt
     const base = args.diff ? readBasePlan(args.diff) : undefined;
     const plan = await planStack({ stack, configFile: args.configFile });
     const warnings = [...planWarnings(plan), ...extensions.flatMap((e) => e.warnings?.(plan) ?? [])];
-    const summary = renderSummary(plan, warnings);
+    // Every file --out writes, the extensions' too (the matrix jobs), listed in the summary.
+    const artifacts: Record<string, string> = Object.assign({}, plan.artifacts, ...extensions.map((e) => e.artifacts?.(plan) ?? {}));
+    const summary = renderSummary(plan, warnings, Object.keys(artifacts));
     if (base) console.error(summary);
     else console.log(summary);
     const diff = base ? diffPlans(base, planJson(plan)) : undefined;
@@ -93,7 +95,6 @@ export async function main(argv: readonly string[], extensions: readonly PlanExt
       progress(`wrote ${args.json}`);
     }
     if (args.out) {
-      const artifacts = Object.assign({}, plan.artifacts, ...extensions.map((e) => e.artifacts?.(plan) ?? {}));
       const files = writeArtifacts(args.out, artifacts);
       progress(`wrote ${files.length} artifacts under ${args.out}`);
     }

@@ -10,7 +10,8 @@ function componentOf(r: PlanResult["resources"][number], byUrn: Map<string, Plan
 
 const MAX_OUTPUT_CHARS = 200;
 
-export function renderSummary(plan: PlanResult, warnings: readonly string[]): string {
+/** `artifactPaths`: every file `--out` writes (the program's and the extensions'); default the program's. */
+export function renderSummary(plan: PlanResult, warnings: readonly string[], artifactPaths: readonly string[] = Object.keys(plan.artifacts)): string {
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
   const custom = plan.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
   const groups = new Map<string, Map<string, number>>();
@@ -43,8 +44,9 @@ export function renderSummary(plan: PlanResult, warnings: readonly string[]): st
     // Rendered documents (credential configs, manifests) belong in --json/--out, not on a terminal line.
     lines.push(`  ${k}: ${text.length <= MAX_OUTPUT_CHARS ? text : `${text.slice(0, MAX_OUTPUT_CHARS - 1)}… (${text.length} chars; full value with --json)`}`);
   }
-  const artifacts = Object.keys(plan.artifacts).sort();
-  if (artifacts.length) lines.push("", `artifacts (--out): ${artifacts.join(", ")}`);
+  // One path per line: the list is long, and reviewers grep it.
+  const artifacts = [...artifactPaths].sort();
+  if (artifacts.length) lines.push("", `artifacts (--out, ${artifacts.length}):`, ...artifacts.map((a) => `  ${a}`));
   lines.push("", warnings.length ? "warnings:" : "warnings: none");
   for (const w of warnings) lines.push(`  - ${w}`);
   return lines.join("\n");

@@ -46,6 +46,12 @@ describe("plan", () => {
     // What an `up` may replace, and how (issue 15): recorded for every resource.
     for (const r of json.resources) expect(r, r.name).toMatchObject({ deleteBeforeReplace: expect.any(Boolean), ignoreChanges: expect.any(Array), replaceOnChanges: expect.any(Array) });
     expect(readdirSync(join(dir, "out", "cloud-init")).sort()).toEqual(["ci-agent.yaml", "server.yaml"]);
+    // The summary lists every file --out wrote, the matrix extension's too, one per line.
+    const listed = summary.slice(summary.indexOf("artifacts (--out")).split("\n").slice(1).filter((l) => l.startsWith("  ") && !l.startsWith("  - ")).map((l) => l.trim());
+    const written = (readdirSync(join(dir, "out"), { recursive: true }) as string[]).filter((f) => /\.\w+$/.test(f));
+    expect(listed.slice(0, written.length).sort()).toEqual(written.sort());
+    expect(listed).toContain("matrix/jenkins-jobs.groovy");
+    expect(summary).toContain(`artifacts (--out, ${written.length}):`);
   });
 
   it("exits 2 with one line per problem on invalid config", async () => {
