@@ -10,7 +10,10 @@ export interface Cidr {
   readonly text: string;
 }
 
-const CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+// No leading zeros: some tools read `010` as octal (8), so `010.0.0.0/8` would mean
+// different networks to different readers.
+const PART = "(0|[1-9]\\d{0,2})";
+const CIDR_RE = new RegExp(`^${PART}\\.${PART}\\.${PART}\\.${PART}\\/(0|[1-9]\\d?)$`);
 
 /** Parses `a.b.c.d/n`; returns undefined when it is not a canonical IPv4 CIDR. */
 export function parseCidr(text: string): Cidr | undefined {

@@ -23,3 +23,10 @@ describe("containment and overlap", () => {
     expect(cidrOverlaps(c("0.0.0.0/0"), c("10.0.1.0/24"))).toBe(true);
   });
 });
+
+describe("canonical spelling", () => {
+  it("refuses leading zeros, which some tools read as octal", () => {
+    for (const t of ["010.0.0.0/8", "10.0.0.0/08", "10.00.0.0/16", "192.168.001.0/24"]) expect(parseCidr(t), t).toBeUndefined();
+    for (const t of ["10.0.0.0/8", "0.0.0.0/0", "100.64.0.0/10", "10.20.0.0/16"]) expect(parseCidr(t)?.text, t).toBe(t);
+  });
+});
