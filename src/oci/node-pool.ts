@@ -37,6 +37,8 @@ export interface NodePoolArgs {
   readonly privateIps?: readonly string[];
   /** cloud-config of the VM at `index`; a secret when it carries bootstrap credentials. */
   readonly userData: (index: number) => pulumi.Input<string>;
+  /** Logical names of the VMs `npm run roll` is replacing now: they take their current cloud-init, SSH key and image. */
+  readonly rolling?: ReadonlySet<string>;
 }
 
 /**
@@ -89,7 +91,8 @@ export class NodePool extends CiComponent {
         // cloud-init, the SSH key and the image would each replace (or rebuild) every
         // VM of the pool in one `up`. They reach VMs one at a time through
         // `npm run roll`, which replaces each VM with the current inputs.
-        ignoreChanges: [...ROLLED_INPUTS],
+        // ...except for the VM a roll is replacing right now (src/config/rolling.ts).
+        ignoreChanges: args.rolling?.has(this.childName(String(i))) ? [] : [...ROLLED_INPUTS],
       }));
     });
     this.privateIps = this.instances.map((vm) => vm.privateIp);

@@ -16,6 +16,7 @@ import { cronIntervalHours } from "../config/platform-apps";
 import { K3S } from "../versions";
 import { ConfigError, SECRET_PLACEHOLDER } from "../base/errors";
 import type { OciPlatformSettings } from "../config/oci-platform";
+import { rollingInstances } from "../config/rolling";
 import { JenkinsAgentKeys } from "../apps/jenkins-agent-keys";
 import { bootVolumeProblems, ChosenImage, ImageChoice, lookupImage } from "../oci/image";
 import { IngressLoadBalancer } from "../oci/load-balancer";
@@ -129,6 +130,7 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
     );
   };
 
+  const rolling = rollingInstances();
   const pools = {} as Partial<Record<NodeRole, NodePool>>;
   for (const g of groups) {
     pools[g.role] = new NodePool(`${stack}-${g.role}`, {
@@ -146,6 +148,7 @@ export async function ociPlatform(stack: string, s: OciPlatformSettings): Promis
       sshPublicKey: s.nodes.sshPublicKey,
       privateIps: g.role === "server" ? serverIps : undefined,
       userData: (i) => userData(g.role, i),
+      rolling,
     });
   }
   if (pools.server) bootstrapVault.grantReadTo("server", pools.server.instances);

@@ -6,7 +6,13 @@
  * load-balancer backends and the Jenkins agent list must follow it.
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { ROLL_ENV } from "../config/rolling";
 import type { Pool, RollTarget, StackRunner } from "./roll";
+
+/** A URN's last segment, the resource's logical name (`…::oci-prod-agent-0`). */
+export function logicalName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
 
 const INSTANCE = "oci:Core/instance:Instance";
 
@@ -43,7 +49,15 @@ export async function stateResources(stack: Stack): Promise<StateResource[]> {
 export function pulumiRunner(stack: Stack, log: (line: string) => void): StackRunner {
   return {
     async replace(urn) {
-      await stack.up({ replace: [urn], target: [urn], targetDependents: true, onOutput: (out) => log(out.trimEnd()) });
+      // The instance must be created with the current cloud-init, SSH key and image, which
+      // it otherwise ignores (src/config/rolling.ts): name it for this one `up`.
+      const env = (stack.workspace as LocalWorkspace).envVars;
+      env[ROLL_ENV] = logicalName(urn);
+      try {
+        await stack.up({ replace: [urn], target: [urn], targetDependents: true, onOutput: (out) => log(out.trimEnd()) });
+      } finally {
+        delete env[ROLL_ENV];
+      }
     },
   };
 }

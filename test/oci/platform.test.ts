@@ -385,3 +385,20 @@ describe("what an `up` may replace, as the plan records it", () => {
     expect(ip.protect).toBe(true);
   });
 });
+
+describe("a VM being rolled takes its current cloud-init, SSH key and image", () => {
+  it("only the instance CI_INFRA_ROLL_INSTANCES names drops the ignore (Pulumi would otherwise replace it with the old values)", async () => {
+    const saved = process.env.CI_INFRA_ROLL_INSTANCES;
+    process.env.CI_INFRA_ROLL_INSTANCES = "oci-prod-agent-1";
+    try {
+      const p = await plan("oci-prod");
+      const byName = Object.fromEntries(ofType(p, INSTANCE).map((vm) => [vm.name, vm]));
+      expect(byName["oci-prod-agent-1"].ignoreChanges).toEqual([]);
+      expect(byName["oci-prod-agent-0"].ignoreChanges).toEqual(["metadata", "sourceDetails.sourceId"]);
+      expect(byName["oci-prod-server-0"].ignoreChanges).toEqual(["metadata", "sourceDetails.sourceId"]);
+    } finally {
+      if (saved === undefined) delete process.env.CI_INFRA_ROLL_INSTANCES;
+      else process.env.CI_INFRA_ROLL_INSTANCES = saved;
+    }
+  });
+});

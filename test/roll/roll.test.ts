@@ -140,3 +140,29 @@ describe("npm run roll: what it reads and asks", () => {
     expect(nodePasswordSecret("agent-3")).toBe("agent-3.node-password.k3s");
   });
 });
+
+describe("npm run roll: the replacing `up`", () => {
+  it("names the instance for that one up, so the program lifts its ignoreChanges, and clears it after, also on failure", async () => {
+    const { pulumiRunner, logicalName } = await import("../../src/roll/stack");
+    const { ROLL_ENV, rollingInstances } = await import("../../src/config/rolling");
+    const envVars: Record<string, string> = {};
+    const seen: string[] = [];
+    let fail = false;
+    const stack = {
+      workspace: { envVars },
+      up: async (o: { replace: string[]; target: string[]; targetDependents: boolean }) => {
+        seen.push(`${[...rollingInstances(envVars)].join(",")} replace=${o.replace.join(",")} target=${o.target.join(",")} dependents=${o.targetDependents}`);
+        if (fail) throw new Error("up failed");
+      },
+    };
+    const urn = "urn:pulumi:oci-prod::ci-infra::ci-infra:oci:NodePool$oci:core/instance:Instance::oci-prod-agent-1";
+    expect(logicalName(urn)).toBe("oci-prod-agent-1");
+    const runner = pulumiRunner(stack as never, () => undefined);
+    await runner.replace(urn);
+    expect(seen).toEqual([`oci-prod-agent-1 replace=${urn} target=${urn} dependents=true`]);
+    expect(envVars[ROLL_ENV]).toBeUndefined();
+    fail = true;
+    await expect(runner.replace(urn)).rejects.toThrow("up failed");
+    expect(envVars[ROLL_ENV]).toBeUndefined();
+  });
+});
