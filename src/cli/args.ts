@@ -1,8 +1,10 @@
 /**
  * The one command-line parser of the repository's scripts (plan, matrix,
- * review-stack, bench and its worker): `node:util` parseArgs in strict mode, with
- * its errors turned into one line a user reads (`unknown option --x`, `--json needs
- * a value`) and thrown as UsageError, which each CLI prints with its usage, exit 1.
+ * review-stack, bench and its worker, roll, verify, restore-volumes and the restore
+ * rehearsal): `node:util` parseArgs in strict mode, with its errors turned into one
+ * line a user reads (`unknown option --x`, `--json needs a value`) and thrown as
+ * UsageError, which each CLI prints with its usage and its documented exit code (1
+ * for the plan's tools, 2 for the day-2 commands).
  *
  * Only node: imports, so a CLI can parse its arguments before loading anything heavy.
  */

@@ -9,8 +9,8 @@
  * no PV; the message says what is left where), 2 bad arguments.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import type { Clock } from "../roll/roll";
+import { parseCommandLine as parseArgv, UsageError, wantsHelp } from "../cli/args";
+import { realClock } from "../base/clock";
 import { openStack, stateResources } from "../roll/stack";
 import { retainedClaimsFromState, selectClaims } from "./claims";
 import { kubeRestoreApi } from "./kube";
@@ -22,19 +22,18 @@ export const USAGE = [
   "  without --yes prints the plan and changes nothing",
 ].join("\n");
 
-const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
 /** The parsed command line, or the exit code and message of a bad one. */
 export function parseCommandLine(argv: string[]): { stack: string; claim?: string; yes: boolean } | { code: 0 | 2; message: string } {
+  if (wantsHelp(argv)) return { code: 0, message: USAGE };
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { claim: { type: "string" }, yes: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    args = parseArgv(argv, { claim: { type: "string" }, yes: { type: "boolean" } }, 1);
   } catch (e) {
-    return { code: 2, message: `${(e as Error).message}\n${USAGE}` };
+    if (!(e instanceof UsageError)) throw e;
+    return { code: 2, message: `${e.message}\n${USAGE}` };
   }
-  if (args.values.help) return { code: 0, message: USAGE };
-  const [stack, ...extra] = args.positionals;
-  if (!stack || extra.length) return { code: 2, message: `${stack ? `unexpected argument ${extra[0]}` : "missing <stack>"}\n${USAGE}` };
+  const [stack] = args.positionals;
+  if (!stack) return { code: 2, message: `missing <stack>\n${USAGE}` };
   return { stack, claim: args.values.claim, yes: args.values.yes === true };
 }
 

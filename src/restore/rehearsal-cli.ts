@@ -17,8 +17,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import type { Clock } from "../roll/roll";
+import { parseCommandLine as parseArgv, UsageError, wantsHelp } from "../cli/args";
+import { realClock } from "../base/clock";
 import { REVIEW_BASE_STACK } from "../plan/review-stack";
 import { NAMESPACE as PROJECT } from "../base/format";
 import { readStackFile, stackFilePath } from "../plan/stack-file";
@@ -31,18 +31,17 @@ import { backupNow, checkMarkers, loseVolumes, withVolumeBackups, writeMarkers }
 export const STEPS = ["backups-on", "mark", "backup", "lose", "check", "empty-bucket"] as const;
 export const USAGE = "usage: tsx src/restore/rehearsal-cli.ts backups-on <stack-file> | mark|backup|lose|check <stack> [--token <t>] | empty-bucket <stack> [--region <region>] (API key JSON on stdin)";
 
-const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
 export function parseCommandLine(argv: string[]): { step: (typeof STEPS)[number]; target: string; token?: string; region?: string } | { code: 0 | 2; message: string } {
+  if (wantsHelp(argv)) return { code: 0, message: USAGE };
   let args;
   try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { token: { type: "string" }, region: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    args = parseArgv(argv, { token: { type: "string" }, region: { type: "string" } }, 2);
   } catch (e) {
-    return { code: 2, message: `${(e as Error).message}\n${USAGE}` };
+    if (!(e instanceof UsageError)) throw e;
+    return { code: 2, message: `${e.message}\n${USAGE}` };
   }
-  if (args.values.help) return { code: 0, message: USAGE };
-  const [step, target, ...extra] = args.positionals;
-  if (!STEPS.includes(step as (typeof STEPS)[number]) || !target || extra.length) return { code: 2, message: USAGE };
+  const [step, target] = args.positionals;
+  if (!STEPS.includes(step as (typeof STEPS)[number]) || !target) return { code: 2, message: USAGE };
   const needsToken = step === "mark" || step === "check";
   if (needsToken && !args.values.token) return { code: 2, message: `${step} needs --token\n${USAGE}` };
   return { step: step as (typeof STEPS)[number], target, token: args.values.token, region: args.values.region };

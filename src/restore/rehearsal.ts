@@ -8,7 +8,7 @@
 import { parseDocument } from "yaml";
 import { LONGHORN_NAMESPACE } from "../apps/longhorn-values";
 import { NAMESPACE } from "../base/format";
-import type { Clock } from "../roll/roll";
+import type { Clock } from "../base/clock";
 import { claimId, RetainedClaim } from "./claims";
 import { BACKUP_STATES, backupOf, LonghornBackup, snapshotOf } from "./longhorn";
 import type { RestoreCluster } from "./restore";

@@ -17,7 +17,7 @@
  */
 import { LONGHORN_NAMESPACE, RETAIN_STORAGE_CLASS } from "../apps/longhorn-values";
 import type { Manifest } from "../apps/manifest";
-import type { Clock } from "../roll/roll";
+import type { Clock } from "../base/clock";
 import { claimId, RetainedClaim } from "./claims";
 import {
   BACKUP_VOLUME_LABEL,

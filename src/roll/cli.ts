@@ -7,12 +7,13 @@
  * the rest untouched), 2 bad arguments or a pool that cannot be rolled.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine, UsageError, wantsHelp } from "../cli/args";
 import { BACKEND_SETS } from "../oci/load-balancer";
 import { KUBE_API_PORT } from "../ports";
 import { kubeClusterApi } from "./kube";
 import { BackendSetRef, ociBackendHealth } from "./lb-health";
-import { Clock, Pool, POOLS, refusal, roll, RollError, rollOrder } from "./roll";
+import { Pool, POOLS, refusal, roll, RollError, rollOrder } from "./roll";
+import { realClock } from "../base/clock";
 import { openStack, pulumiRunner, stateResources, targetsFromState } from "./stack";
 
 const USAGE = "usage: npm run roll -- <stack> [--pool server|agent|ci-agent] [--yes]";
@@ -24,23 +25,22 @@ export function backendSetsOf(pool: Pool, ports: { http: number; https: number }
   return pool === "server" ? [...sets, { name: BACKEND_SETS.api, port: KUBE_API_PORT }] : sets;
 }
 
-const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { pool: { type: "string" }, yes: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
+  if (wantsHelp(argv)) {
     console.log(USAGE);
     return 0;
   }
-  const [stackName, ...extra] = args.positionals;
+  let args;
+  try {
+    args = parseCommandLine(argv, { pool: { type: "string" }, yes: { type: "boolean" } }, 1);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${USAGE}`);
+    return 2;
+  }
+  const [stackName] = args.positionals;
   const pool = args.values.pool as Pool | undefined;
-  if (!stackName || extra.length || (pool !== undefined && !POOLS.includes(pool))) {
+  if (!stackName || (pool !== undefined && !POOLS.includes(pool))) {
     console.error(`${pool !== undefined && !POOLS.includes(pool) ? `--pool must be one of ${POOLS.join(", ")} (got ${pool})\n` : ""}${USAGE}`);
     return 2;
   }

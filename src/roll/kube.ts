@@ -5,7 +5,8 @@
  * "not now", retried), DaemonSet and mirror pods left alone.
  */
 import * as k8s from "@kubernetes/client-node";
-import type { ClusterApi, Clock } from "./roll";
+import type { ClusterApi } from "./roll";
+import type { Clock } from "../base/clock";
 
 /** k3s' annotations for handing back an etcd member (k3s-io/k3s pkg/etcd/member_controller.go). */
 export const ETCD_REMOVE_ANNOTATION = "etcd.k3s.cattle.io/remove";

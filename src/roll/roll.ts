@@ -15,6 +15,8 @@
  * are and the command exits non-zero.
  */
 
+import type { Clock } from "../base/clock";
+
 export type Pool = "server" | "agent" | "ci-agent";
 export const POOLS: readonly Pool[] = ["server", "agent", "ci-agent"];
 
@@ -50,11 +52,6 @@ export interface ClusterApi {
 export interface BackendHealth {
   /** True when every backend set that holds this IP reports it OK. */
   healthy(ip: string): Promise<boolean>;
-}
-
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
 }
 
 export interface RollDeps {

@@ -9,8 +9,8 @@
  * stack could not be read, 2 bad arguments.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import type { Clock } from "../roll/roll";
+import { parseCommandLine, UsageError, wantsHelp } from "../cli/args";
+import { realClock } from "../base/clock";
 import { kubeReader } from "./kube";
 import { ociAuth, ociLoadBalancerHealth } from "./lb";
 import { notVerifiable, StackView, VerifyPlan, verifyPlan } from "./plan";
@@ -30,8 +30,6 @@ export interface CliDeps {
   readonly err: (line: string) => void;
 }
 
-const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-
 export const realDeps: CliDeps = {
   loadStack: loadStackView,
   clients: (plan, view, extraCa) => ({
@@ -45,20 +43,21 @@ export const realDeps: CliDeps = {
 };
 
 export async function main(argv: string[], deps: CliDeps = realDeps): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: { "ca-file": { type: "string" }, help: { type: "boolean", short: "h" } } });
-  } catch (e) {
-    deps.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
+  if (wantsHelp(argv)) {
     deps.out(USAGE);
     return 0;
   }
-  const [stackName, ...extra] = args.positionals;
-  if (!stackName || extra.length) {
-    deps.err(`${extra.length ? `one stack at a time (got ${args.positionals.join(" ")})\n` : ""}${USAGE}`);
+  let args;
+  try {
+    args = parseCommandLine(argv, { "ca-file": { type: "string" } }, 1);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    deps.err(`${e.message.startsWith("unexpected argument") ? `one stack at a time (${e.message})` : e.message}\n${USAGE}`);
+    return 2;
+  }
+  const [stackName] = args.positionals;
+  if (!stackName) {
+    deps.err(USAGE);
     return 2;
   }
   let extraCa: string | undefined;

@@ -3,7 +3,7 @@
  * admin kubeconfig: reads only, except the one probe pod, which it deletes again.
  */
 import * as k8s from "@kubernetes/client-node";
-import type { Clock } from "../roll/roll";
+import type { Clock } from "../base/clock";
 import { HELM, K3S_SNAPSHOTS, LONGHORN } from "./facts";
 import type { KubeObject, KubeReader, ProbePod } from "./types";
 
