@@ -232,7 +232,8 @@ export function k3sInstallCommand(kind: NodeBootstrap["kind"]): string {
   return `curl -sfL --retry 5 ${url} -o /usr/local/bin/k3s-install.sh && INSTALL_K3S_SKIP_SELINUX_RPM=true INSTALL_K3S_VERSION='${K3S.version}' INSTALL_K3S_EXEC='${exec}' sh /usr/local/bin/k3s-install.sh`;
 }
 
-export const FETCH_CA_KEYS_PATH = "/usr/local/sbin/ci-infra-fetch-ca-keys";
+/** Reads a server's secrets from OCI Vault at boot: the CA keys (first server) and the etcd S3 drop-in (every server, with snapshots). */
+export const FETCH_SECRETS_PATH = "/usr/local/sbin/ci-infra-fetch-secrets";
 export const JOIN_OR_INIT_PATH = "/usr/local/sbin/ci-infra-k3s-join-or-init";
 export const REJOIN_CONFIG_PATH = "/etc/rancher/k3s/rejoin.yaml";
 const PEER_PLACEHOLDER = "__PEER__";
@@ -350,8 +351,8 @@ export function k3sFragments(a: K3sNodeArgs): CloudInitFragment[] {
   const s3 = a.etcdSnapshots ? [{ secretId: a.etcdSnapshots.credentialsSecretId, path: ETCD_S3_DROPIN_PATH }] : [];
   if (a.bootstrap.kind === "first-server") {
     for (const f of K3S_CA_CERT_FILES) writeFiles.push({ path: `${K3S_TLS_DIR}/${f}`, content: ensureNewline(a.bootstrap.caCerts[f]), permissions: "0644" });
-    writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchCaKeysScript(a.bootstrap.caKeys, s3), permissions: "0700" });
-    steps.push(`yum install -y ${a.bootstrap.ociCliPackage}`, FETCH_CA_KEYS_PATH);
+    writeFiles.push({ path: FETCH_SECRETS_PATH, content: fetchCaKeysScript(a.bootstrap.caKeys, s3), permissions: "0700" });
+    steps.push(`yum install -y ${a.bootstrap.ociCliPackage}`, FETCH_SECRETS_PATH);
     if (a.bootstrap.clusterInit && a.bootstrap.peers.length) {
       const rejoin = k3sConfig({ ...a, token: a.bootstrap.rejoinToken, bootstrap: { kind: "joining-server", serverUrl: `https://${PEER_PLACEHOLDER}:${KUBE_API_PORT}` } });
       writeFiles.push({ path: REJOIN_CONFIG_PATH, content: stringify(rejoin), permissions: "0600" });
@@ -360,8 +361,8 @@ export function k3sFragments(a: K3sNodeArgs): CloudInitFragment[] {
     }
   } else if (a.etcdSnapshots) {
     // Joining servers snapshot and upload too: they read only the S3 drop-in.
-    writeFiles.push({ path: FETCH_CA_KEYS_PATH, content: fetchSecretsScript(a.etcdSnapshots.vaultRegion, s3), permissions: "0700" });
-    steps.push(`yum install -y ${a.etcdSnapshots.ociCliPackage}`, FETCH_CA_KEYS_PATH);
+    writeFiles.push({ path: FETCH_SECRETS_PATH, content: fetchSecretsScript(a.etcdSnapshots.vaultRegion, s3), permissions: "0700" });
+    steps.push(`yum install -y ${a.etcdSnapshots.ociCliPackage}`, FETCH_SECRETS_PATH);
   }
   steps.push(k3sInstallCommand(a.bootstrap.kind));
   return [imdsGuardFragment(), ...(a.selinux ? [k3sSelinuxRepoFragment()] : []), { writeFiles, runcmd: [steps.join(" && ")] }];

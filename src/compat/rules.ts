@@ -77,7 +77,8 @@ export function compatFindings(usedOs: readonly NodeOsId[], asOf: Date, pins: Co
       problems.push(`node OS ${id}: must be described in src/compat/node-os.ts before nodes can run it [compat-os-known]`);
       continue;
     }
-    const subject = `node OS ${id} with K3S ${pins.k3s}`;
+    const osName = `node OS ${id}`;
+    const subject = `${osName} with K3S ${pins.k3s}`;
     if (os.cgroup === 1) {
       const cg = catalog.cgroupV1;
       if (semver.gt(`${k8sMinor}.0`, `${cg.verifiedThrough}.0`)) {
@@ -91,20 +92,20 @@ export function compatFindings(usedOs: readonly NodeOsId[], asOf: Date, pins: Co
     if (os.packageManager === "yum" && os.major === 7) {
       const java = jenkinsAgentJava(pins.jenkins, catalog);
       if (!catalog.adoptiumEl7.javaMajors.includes(java)) {
-        problems.push(`${subject.replace(/ with K3S .*/, "")} with Jenkins ${pins.jenkins}: agents need Java ${java}, which Adoptium does not publish for EL7 (it has ${catalog.adoptiumEl7.javaMajors.join(", ")}; source: ${cite(catalog.adoptiumEl7.source)}) [compat-agent-java]`);
+        problems.push(`${osName} with Jenkins ${pins.jenkins}: agents need Java ${java}, which Adoptium does not publish for EL7 (it has ${catalog.adoptiumEl7.javaMajors.join(", ")}; source: ${cite(catalog.adoptiumEl7.source)}) [compat-agent-java]`);
       }
       const provided = new Set(os.repos.flatMap((r) => r.for));
       const missing = catalog.dockerEl7Requires.packages.filter((p) => !provided.has(p));
       if (missing.length) {
-        problems.push(`node OS ${id} with Docker's EL7 packages: ${missing.join(", ")} must come from a repository the nodes enable (enabled: ${os.repos.map((r) => r.id).join(", ") || "none"}; source: ${cite(catalog.dockerEl7Requires.source)}) [compat-docker-deps]`);
+        problems.push(`${osName} with Docker's EL7 packages: ${missing.join(", ")} must come from a repository the nodes enable (enabled: ${os.repos.map((r) => r.id).join(", ") || "none"}; source: ${cite(catalog.dockerEl7Requires.source)}) [compat-docker-deps]`);
       }
     }
     if (semver.lt(semver.coerce(os.kernel.release)!, semver.coerce(catalog.longhornHost.recommendedKernel)!)) {
       warnings.push(
-        `node OS ${id} with Longhorn ${pins.longhorn}: kernel ${os.kernel.release} (${os.kernel.name}) is below the ${catalog.longhornHost.recommendedKernel} Longhorn recommends; volumes work, filesystem optimisations and snapshot freeze do not (source: ${cite(catalog.longhornHost.sources[0])})`,
+        `${osName} with Longhorn ${pins.longhorn}: kernel ${os.kernel.release} (${os.kernel.name}) is below the ${catalog.longhornHost.recommendedKernel} Longhorn recommends; volumes work, filesystem optimisations and snapshot freeze do not (source: ${cite(catalog.longhornHost.sources[0])})`,
       );
     }
-    if (new Date(`${os.premierSupportEnds}T23:59:59Z`) < asOf) warnings.push(`node OS ${id}: Oracle premier support ended on ${os.premierSupportEnds}; plan the move to a supported release`);
+    if (new Date(`${os.premierSupportEnds}T23:59:59Z`) < asOf) warnings.push(`${osName}: Oracle premier support ended on ${os.premierSupportEnds}; plan the move to a supported release`);
   }
   return { problems, warnings };
 }

@@ -5,7 +5,7 @@ import { hostFragments } from "../../src/cloud-init/roles";
 import { serverPrivateIps } from "../../src/config/addresses";
 import { createHash } from "node:crypto";
 import {
-  FETCH_CA_KEYS_PATH,
+  FETCH_SECRETS_PATH,
   fetchCaKeysScript,
   JOIN_OR_INIT_PATH,
   REJOIN_CONFIG_PATH,
@@ -84,18 +84,18 @@ describe("k3s config", () => {
     const files = frags.flatMap((f) => f.writeFiles ?? []);
     for (const f of K3S_CA_CERT_FILES) expect(files.find((x) => x.path === `${K3S_TLS_DIR}/${f}`)?.content).toBe(caCerts[f]);
     for (const f of K3S_CA_KEY_FILES) expect(files.some((x) => x.path === `${K3S_TLS_DIR}/${f}`)).toBe(false);
-    const script = files.find((x) => x.path === FETCH_CA_KEYS_PATH)!;
+    const script = files.find((x) => x.path === FETCH_SECRETS_PATH)!;
     expect(script.permissions).toBe("0700");
     for (const f of K3S_CA_KEY_FILES) expect(script.content).toContain(`fetch '${secretIds[f]}' "$dir"/'${f}'`);
     expect(script.content).toContain(`dir="\${1:-${K3S_TLS_DIR}}"`);
     expect(script.content).toContain("--auth instance_principal --region 'us-ashburn-1'");
     // The OCI CLI in a yum call of its own, in the chain: a missing package fails k3s, not Docker.
     expect(frags.flatMap((f) => f.packages ?? [])).not.toContain("python36-oci-cli");
-    expect(frags.flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))).toContain(`yum install -y python36-oci-cli && ${FETCH_CA_KEYS_PATH} && `);
+    expect(frags.flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))).toContain(`yum install -y python36-oci-cli && ${FETCH_SECRETS_PATH} && `);
     // k3s must not start without the keys: it would make CAs Pulumi does not know.
     const install = frags.flatMap((f) => f.runcmd ?? []).find((c) => c.includes("k3s-install.sh"))!;
-    expect(install.indexOf(`${FETCH_CA_KEYS_PATH} && `)).toBeGreaterThanOrEqual(0);
-    expect(install.indexOf(FETCH_CA_KEYS_PATH)).toBeLessThan(install.indexOf("k3s-install.sh"));
+    expect(install.indexOf(`${FETCH_SECRETS_PATH} && `)).toBeGreaterThanOrEqual(0);
+    expect(install.indexOf(FETCH_SECRETS_PATH)).toBeLessThan(install.indexOf("k3s-install.sh"));
   });
 
   it("a replaced first server of an HA cluster joins a running peer instead of initialising a second cluster", () => {
@@ -113,7 +113,7 @@ describe("k3s config", () => {
     expect(k3sFragments(single).flatMap((f) => f.writeFiles ?? []).some((w) => w.path === JOIN_OR_INIT_PATH)).toBe(false);
   });
 
-  it("the fetch script rejects a key it cannot decode instead of leaving a partial file", () => {
+  it("the fetch script stops at the first failure (set -e) and replaces a file only once it is decoded whole", () => {
     const script = fetchCaKeysScript(caKeys);
     expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail/);
     expect(script).toContain('base64 -d > "$dest.tmp"');
@@ -123,7 +123,7 @@ describe("k3s config", () => {
   it("joiners and agents get no CA material and no key fetcher", () => {
     for (const a of [joining, agent]) {
       const files = k3sFragments(a).flatMap((f) => f.writeFiles ?? []);
-      expect(files.some((w) => w.path.startsWith(K3S_TLS_DIR) || w.path === FETCH_CA_KEYS_PATH)).toBe(false);
+      expect(files.some((w) => w.path.startsWith(K3S_TLS_DIR) || w.path === FETCH_SECRETS_PATH)).toBe(false);
     }
     expect(k3sFragments(first).flatMap((f) => f.writeFiles ?? []).find((w) => w.path === "/etc/rancher/k3s/config.yaml")!.permissions).toBe("0600");
   });
