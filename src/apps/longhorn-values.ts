@@ -68,9 +68,11 @@ export interface RecurringSchedule {
 }
 
 /**
- * Longhorn RecurringJobs (longhorn.io/v1beta2, spec: name, task, cron, retain,
- * concurrency, groups) for the retained group: snapshots in the volume between
- * backups, and backups to the backup target.
+ * Longhorn RecurringJobs (longhorn.io/v1beta2, spec: name, groups, task snapshot|backup,
+ * cron, retain, concurrency, labels; longhorn/longhorn-manager
+ * k8s/pkg/apis/longhorn/v1beta2/recurringjob.go, read in a stored copy of the 1.x line:
+ * the v1.12.1 tag itself was not at hand) for the retained group: snapshots in the volume
+ * between backups, and backups to the default backup target (no `backupTargetName`).
  */
 export function recurringJobs(s: RecurringSchedule): Manifest[] {
   const job = (name: string, task: "snapshot" | "backup", cron: string, retain: number): Manifest => ({

@@ -191,7 +191,11 @@ export function nodeBootstrap(c: ClusterBootstrap, role: "server" | "agent", ind
   };
 }
 
-/** `/etc/rancher/k3s/config.yaml`: keys are k3s flag names. */
+/**
+ * `/etc/rancher/k3s/config.yaml`: keys are k3s flag names (k3s-io/k3s pkg/cli/cmds/agent.go:
+ * `kubelet-arg` "Customized flag for kubelet process", `selinux` "Enable SELinux in
+ * containerd" [$K3S_SELINUX]; server.go: `agent-token`, `tls-san`, `disable`, `cluster-init`).
+ */
 export function k3sConfig(a: K3sNodeArgs): Record<string, unknown> {
   const common: Record<string, unknown> = { token: a.token };
   if (a.nodeIp) common["node-ip"] = a.nodeIp;

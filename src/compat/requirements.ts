@@ -31,9 +31,10 @@ export const KUBELET_CGROUP_V1 = {
  */
 export const JENKINS_JAVA: readonly { readonly fromJenkins: string; readonly java: number; readonly source: Source }[] = [
   {
-    fromJenkins: "2.463",
+    // The oldest row read; older Jenkins has no recorded requirement here (the rule says so).
+    fromJenkins: "2.534",
     java: 17,
-    source: { at: "jenkins-infra/jenkins.io content/doc/book/platform-information/support-policy-java.adoc", says: "Java 17 or 21 from weekly 2.463 / LTS 2.479.1" },
+    source: { at: "jenkins-infra/jenkins.io content/doc/book/platform-information/support-policy-java.adoc", says: "|Java 17, Java 21, or Java 25 |2.541.1 (January 2026) |2.534 (October 2025)" },
   },
   {
     fromJenkins: "2.545",

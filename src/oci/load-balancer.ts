@@ -44,7 +44,11 @@ export interface IngressLoadBalancerArgs {
  * https://docs.oracle.com/en-us/iaas/Content/Balance/Reference/connectionreuse.htm
  */
 export const API_IDLE_TIMEOUT_SECONDS = 3600;
-/** OCI's default for TCP listeners, stated because connectionConfiguration needs a value. */
+/**
+ * OCI's default for TCP listeners, stated because connectionConfiguration needs a value
+ * (same page: "300 seconds for TCP listeners and 60 seconds for HTTP listeners. The
+ * maximum timeout value is 7200 seconds").
+ */
 export const INGRESS_IDLE_TIMEOUT_SECONDS = 300;
 
 /** Backend set and listener names, also shown in the plan. */
