@@ -8,6 +8,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as state from "@pulumi/pulumi/runtime/state";
+import { vi } from "vitest";
 
 /**
  * `pulumi.runtime.setMocks`, returning a function that restores the runtime's
@@ -44,4 +45,17 @@ export function tempDir(prefix: string): string {
 export function removeTempDirs(): void {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
   made.clear();
+}
+
+/**
+ * Captures what a CLI prints (console.log, console.error) and silences its progress on
+ * stderr; the caller restores with `vi.restoreAllMocks()` (afterEach).
+ */
+export function captureConsole(): { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
+  vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
+  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+  return { out, err };
 }

@@ -79,7 +79,9 @@ export class NodePool extends CiComponent {
         },
         // Only IMDS v2 (`/opc/v2`, `Authorization: Bearer Oracle`) answers: what the nodes
         // run at boot uses it (cloud-init's Oracle datasource on OL 7.9 images since
-        // July 2020, the OCI CLI's SDK for the instance principal).
+        // July 2020, BRIEF §6; the OCI CLI's SDK for the instance principal,
+        // oracle/oci-python-sdk src/oci/auth: METADATA_URL_BASE .../opc/v2 with
+        // 'Authorization: Bearer Oracle').
         instanceOptions: { areLegacyImdsEndpointsDisabled: true },
         // Managed SSH sessions through the OCI Bastion need the agent's Bastion plugin.
         agentConfig: { pluginsConfigs: [{ name: "Bastion", desiredState: "ENABLED" }] },

@@ -1,22 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/plan";
 import { parseArgs } from "../../src/plan/cli";
 import { stackFilePath } from "../../src/plan/stack-file";
+import { captureConsole, removeTempDirs, tempDir } from "../runtime";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "plan-"));
+const tmp = () => tempDir("plan-");
+afterAll(removeTempDirs);
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  return { out, err };
-}
+const capture = captureConsole;
 afterEach(() => vi.restoreAllMocks());
 
 describe("arguments", () => {

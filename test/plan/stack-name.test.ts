@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/plan";
 import { parseArgs } from "../../src/plan/cli";
 import { stackFilePath } from "../../src/plan/stack-file";
-import { removeTempDirs, tempDir } from "../runtime";
+import { captureConsole, removeTempDirs, tempDir } from "../runtime";
 
 afterAll(removeTempDirs);
 
@@ -12,14 +12,7 @@ afterAll(removeTempDirs);
 // A draft planned under another stack's name would diff as that stack, and every
 // name that carries the stack (resources, URNs, the summary) would be wrong.
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((...a) => void out.push(a.join(" ")));
-  vi.spyOn(console, "error").mockImplementation((...a) => void err.push(a.join(" ")));
-  vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  return { out, err };
-}
+const capture = captureConsole;
 afterEach(() => vi.restoreAllMocks());
 
 function draft(fileName: string): string {
